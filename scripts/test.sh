@@ -4,6 +4,8 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p .tap
+# The agent's process-level tests run the built CLI, as users do.
+npm run build --silent || { echo "0 passed, 1 failed"; exit 1; }
 npx tap --reporter=tap "$@" | tee .tap/last-run.tap
 status=${PIPESTATUS[0]}
 summary=$(grep -E '^# \{ total:' .tap/last-run.tap | tail -n 1)

@@ -87,17 +87,19 @@ export interface SourceContext extends ComponentContext {
   emit(batch: SourceBatch): Promise<void>
 }
 
-export interface SourceDefinition<Config> {
+/** A source's config schema: a zod object with a `type` literal, so the config can pick a source by it. */
+export type SourceSchema = z.ZodType & z.core.$ZodTypeDiscriminable
+
+export interface SourceDefinition<Schema extends SourceSchema> {
   type: string
   description: string
-  config: z.ZodType<Config>
-  create(config: Config, ctx: SourceContext): Lifecycle
+  config: Schema
+  create(config: z.output<Schema>, ctx: SourceContext): Lifecycle
 }
 
-export function defineSource<Config>(definition: SourceDefinition<Config>): SourceDefinition<Config> {
+export function defineSource<Schema extends SourceSchema>(definition: SourceDefinition<Schema>): SourceDefinition<Schema> {
   return definition
 }
-
 /** A line as the store holds it, read back by sinks in id order. */
 export interface StoredLine {
   /** Monotonic store id: the sinks' cursors are ids. */

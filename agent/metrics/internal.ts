@@ -3,7 +3,8 @@
  * one). Every component receives this object and records into it, so each
  * source and sink reports the same families, told apart by labels.
  */
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+import { Counter, Gauge, Histogram, Registry } from 'prom-client'
+import { registerProcessMetrics } from './process.js'
 
 export type DropReason =
   | 'empty'
@@ -124,6 +125,6 @@ export class AgentMetrics {
   })
 
   constructor({ processMetrics = true }: { processMetrics?: boolean } = {}) {
-    if (processMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'threadline_' })
+    if (processMetrics) registerProcessMetrics(this.registry)
   }
 }

@@ -1,0 +1,137 @@
+/**
+ * Wires a validated config into a running agent: the store, the sinks reading
+ * from it, the HTTP endpoints, the metrics engine, and last the sources (so
+ * nothing is read before there is somewhere durable to put it). Stops in the
+ * reverse order within a deadline. Never exits the process: main.ts does.
+ */
+import { resolve } from 'node:path'
+import type { Logger } from 'pino'
+import type { LoadedConfig } from './config/load.js'
+import type { SourceConfig } from './config/schema.js'
+import type { Lifecycle, SourceContext } from './core/types.js'
+import { createHttpServer, type AgentHttpServer } from './http/server.js'
+import { AgentMetrics } from './metrics/internal.js'
+import { PairStateStore } from './metrics/pair-state.js'
+import { createMetricsEngine, type MetricsEngine } from './metrics/rules/engine.js'
+import { createPipeline, type Tap } from './pipeline.js'
+import { createSink, cursorNameOf } from './sinks/index.js'
+import { isEnding, sources as sourceDefinitions } from './sources/index.js'
+import { enforceRetention } from './store/retention.js'
+import { Store } from './store/store.js'
+import { createTransform } from './transforms/index.js'
+
+export interface Agent {
+  start(): Promise<void>
+  /** Stops reading, lets the sinks deliver what is stored until the deadline, closes the store. */
+  stop(deadlineMs?: number): Promise<void>
+  isReady(): boolean
+  readonly store: Store
+  readonly metrics: AgentMetrics
+  /** Bound address of the HTTP endpoints, once started. */
+  address(): { host: string; port: number }
+  /** Resolves when every source has ended on its own (stdin at end of input); never, for tailing sources. */
+  readonly sourcesEnded: Promise<void>
+}
+
+const ENGINE_TICK_MS = 1_000
+
+export function createAgent({ config, sinks: resolvedSinks }: LoadedConfig, log: Logger, metrics = new AgentMetrics()): Agent {
+  const dataDir = resolve(config.data_dir)
+  const store = new Store(resolve(dataDir, 'store.db'))
+  const engine: MetricsEngine = createMetricsEngine(config.metrics)
+  const pairState = new PairStateStore(store.db)
+  engine.restore(pairState.load())
+  const persistPairs = () => pairState.apply(engine.takeStateDelta())
+  const metricsTap: Tap = {
+    observe(events) {
+      engine.observe(events)
+      return persistPairs
+    },
+  }
+
+  let running = false
+  let ready = false
+  const transform = createTransform(config.transforms, { metrics })
+  const pipeline = createPipeline({ store, transform, taps: [metricsTap], metrics, log, running: () => running })
+
+  const sinks = Object.entries(resolvedSinks).map(([id, resolved]) => createSink(resolved, { id, feed: store, metrics, log: log.child({ sink: id }) }))
+  const readers = Object.entries(resolvedSinks).map(([id, resolved]) => cursorNameOf(resolved.type, id))
+
+  const sourceEnds: Promise<void>[] = []
+  const sources: Lifecycle[] = Object.entries(config.sources).map(([id, sourceConfig]) => {
+    const context: SourceContext = {
+      id,
+      log: log.child({ source: id }),
+      metrics,
+      dataDir,
+      checkpoint: (key) => store.checkpoint(key),
+      emit: pipeline.emitterFor(id),
+    }
+    // The schema's discriminated union guarantees the config matches the definition its `type` names.
+    const create = sourceDefinitions[sourceConfig.type].create as (config: SourceConfig, ctx: SourceContext) => Lifecycle
+    const source = create(sourceConfig, context)
+    sourceEnds.push(isEnding(source) ? source.ended : new Promise<void>(() => {}))
+    return source
+  })
+  const sourcesEnded = sourceEnds.length === 0 ? new Promise<void>(() => {}) : Promise.all(sourceEnds).then(() => undefined)
+
+  const http: AgentHttpServer = createHttpServer({
+    listen: config.listen,
+    registries: () => [metrics.registry, engine.registry],
+    isReady: () => ready,
+  })
+
+  const housekeeping = () => {
+    try {
+      enforceRetention(
+        store,
+        { maxAgeMs: config.store.retention.max_age, maxBytes: config.store.retention.max_bytes },
+        readers,
+        metrics,
+      )
+    } catch (error) {
+      log.error({ err: error }, 'retention failed; it will be tried again')
+    }
+  }
+  const tickEngine = () => {
+    try {
+      engine.tick()
+      store.append([], [], persistPairs)
+    } catch (error) {
+      log.error({ err: error }, 'persisting metrics state failed; it will be tried again')
+    }
+  }
+  const timers: NodeJS.Timeout[] = []
+
+  return {
+    store,
+    metrics,
+    sourcesEnded,
+    isReady: () => ready,
+    address: () => http.address(),
+    async start() {
+      running = true
+      housekeeping()
+      for (const sink of sinks) await sink.start()
+      await http.start()
+      for (const source of sources) await source.start()
+      timers.push(setInterval(housekeeping, config.store.retention.interval).unref())
+      timers.push(setInterval(tickEngine, ENGINE_TICK_MS).unref())
+      ready = true
+      log.info({ listen: http.address(), sources: Object.keys(config.sources), sinks: Object.keys(config.sinks), data_dir: dataDir }, 'agent started')
+    },
+    async stop(deadlineMs = config.shutdown_timeout) {
+      ready = false
+      const deadline = Date.now() + deadlineMs
+      for (const timer of timers.splice(0)) clearInterval(timer)
+      await Promise.allSettled(sources.map((source) => source.stop()))
+      running = false
+      await Promise.allSettled(sinks.map((sink) => sink.stop(Math.max(0, deadline - Date.now()))))
+      await http.stop()
+      if (store.db.open) {
+        tickEngine()
+        store.close()
+      }
+    },
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * The agent's HTTP endpoints: `/metrics` for Prometheus, `/ready` (200 once
+ * every source and sink started, 503 before and while stopping) and
+ * `/healthz` (200 while the process runs). Binds 127.0.0.1 unless told otherwise.
+ */
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import type { Registry } from 'prom-client'
+import type { Lifecycle } from '../core/types.js'
+
+export interface HttpServerOptions {
+  /** `host:port`, `[v6]:port`; port 0 picks a free one. */
+  listen: string
+  /** Registries rendered one after another on /metrics (the agent's own, the log-derived metrics). */
+  registries: () => readonly Registry[]
+  isReady: () => boolean
+}
+
+export interface AgentHttpServer extends Lifecycle {
+  /** The bound address, once started. */
+  address(): { host: string; port: number }
+}
+
+export function parseListen(listen: string): { host: string; port: number } | undefined {
+  const match = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(listen)
+  if (!match) return undefined
+  const port = Number(match[3])
+  if (port > 65535) return undefined
+  return { host: match[1] ?? match[2]!, port }
+}
+
+export function createHttpServer({ listen, registries, isReady }: HttpServerOptions): AgentHttpServer {
+  const target = parseListen(listen)
+  if (!target) throw new Error(`listen expects HOST:PORT, received ${JSON.stringify(listen)}`)
+  let server: Server | undefined
+
+  const handle: Parameters<typeof createServer>[1] = (request, response) => {
+    const path = (request.url ?? '/').split('?')[0]
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      response.writeHead(405, { allow: 'GET, HEAD' }).end()
+      return
+    }
+    if (path === '/metrics') {
+      const all = registries()
+      Promise.all(all.map((registry) => registry.metrics()))
+        .then((texts) => {
+          response.writeHead(200, { 'content-type': all[0]?.contentType ?? 'text/plain; version=0.0.4' })
+          response.end(texts.filter((text) => text.length > 0).join('\n'))
+        })
+        .catch((error: unknown) => {
+          response.writeHead(500, { 'content-type': 'text/plain' }).end(`metrics collection failed: ${String(error)}\n`)
+        })
+      return
+    }
+    if (path === '/ready') {
+      const ready = isReady()
+      response.writeHead(ready ? 200 : 503, { 'content-type': 'text/plain' }).end(ready ? 'ready\n' : 'not ready\n')
+      return
+    }
+    if (path === '/healthz') {
+      response.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n')
+      return
+    }
+    response.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n')
+  }
+
+  return {
+    async start() {
+      if (server) return
+      const created = createServer(handle)
+      await new Promise<void>((resolve, reject) => {
+        created.once('error', reject)
+        created.listen(target.port, target.host, () => {
+          created.off('error', reject)
+          resolve()
+        })
+      })
+      server = created
+    },
+    async stop() {
+      const closing = server
+      server = undefined
+      if (!closing) return
+      closing.closeAllConnections()
+      await new Promise<void>((resolve) => closing.close(() => resolve()))
+    },
+    address() {
+      if (!server) throw new Error('the HTTP server is not started')
+      const { address, port } = server.address() as AddressInfo
+      return { host: address, port }
+    },
+  }
+}

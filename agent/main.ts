@@ -1,0 +1,66 @@
+/**
+ * `threadline agent`: the only place in the agent that exits the process.
+ * Start-up problems (bad flags, bad config, a port in use) exit 2 or 1 with a
+ * message naming what is at fault; after start-up nothing exits but a signal
+ * (SIGTERM/SIGINT: stop reading, flush within the deadline, exit 0) or the
+ * end of every source's input (stdin), which flushes and exits 0 the same way.
+ */
+import pino from 'pino'
+import { createAgent } from './agent.js'
+import { AGENT_USAGE, parseAgentFlags, type AgentFlags } from './cli/agent-args.js'
+import { ConfigError } from './config/errors.js'
+import { loadAgentConfig } from './config/load.js'
+
+export async function runAgent(argv: readonly string[]): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(`${AGENT_USAGE}\n`)
+    return 0
+  }
+  let flags: AgentFlags
+  try {
+    flags = parseAgentFlags(argv)
+  } catch (error) {
+    process.stderr.write(`threadline agent: ${(error as Error).message}\n${AGENT_USAGE}\n`)
+    return 2
+  }
+
+  let loaded
+  try {
+    loaded = loadAgentConfig(flags)
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`threadline agent: ${error.message}\n`)
+      return 2
+    }
+    throw error
+  }
+  if (flags.checkConfig) {
+    process.stdout.write(`config ok (${loaded.origin}): ${Object.keys(loaded.config.sources).length} sources, ${Object.keys(loaded.config.sinks).length} sinks\n`)
+    return 0
+  }
+
+  const log = pino({ name: 'threadline-agent', base: { pid: process.pid } }, pino.destination({ fd: 2, sync: true }))
+  const agent = createAgent(loaded, log)
+  try {
+    await agent.start()
+  } catch (error) {
+    log.fatal({ err: error }, 'agent failed to start')
+    await agent.stop(0).catch(() => undefined)
+    return 1
+  }
+
+  const reason = await new Promise<string>((resolve) => {
+    process.once('SIGTERM', () => resolve('SIGTERM'))
+    process.once('SIGINT', () => resolve('SIGINT'))
+    agent.sourcesEnded.then(() => resolve('end of input'))
+  })
+  log.info({ reason }, 'stopping: no more reading, flushing the sinks')
+  const deadline = setTimeout(() => {
+    log.error({ shutdown_timeout_ms: loaded.config.shutdown_timeout }, 'shutdown deadline passed; exiting with lines still undelivered (they stay in the store)')
+    process.exit(1)
+  }, loaded.config.shutdown_timeout + 1_000)
+  deadline.unref()
+  await agent.stop()
+  log.info('stopped')
+  return 0
+}

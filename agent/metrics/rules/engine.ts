@@ -1,0 +1,94 @@
+/**
+ * The log-derived metrics engine: a tap on the stream of parsed lines that
+ * counts, measures and pairs them into Prometheus metrics on its own Registry,
+ * which the agent merges into its /metrics.
+ *
+ * The engine does no I/O. The pipeline calls `observe(batch)`, then writes the
+ * batch, the source positions and `takeStateDelta()` in one store transaction;
+ * at start-up it hands `restore()` what the store kept (agent/metrics/pair-state.ts).
+ */
+import type { Registry } from 'prom-client'
+import type { LogEvent } from '../../core/types.js'
+import type { MetricsConfig } from './config.js'
+import { createCounterRule } from './counter-rule.js'
+import { builtInRules } from './defaults.js'
+import { createHistogramRule } from './histogram-rule.js'
+import { LineClock } from './line-clock.js'
+import { PairJournal, type PairEntry, type PairStateDelta } from './pair-journal.js'
+import { PairLineRule } from './pair-rule.js'
+import { RuleContext, type LineRule } from './rule-context.js'
+
+export interface MetricsEngineOptions {
+  /** Wall clock in ms, for timing out pairs once lines stop arriving. Default `Date.now`. */
+  now?: () => number
+}
+
+export interface MetricsEngine {
+  /** The derived metrics (and the engine's own `threadline_derived_*` counters). */
+  readonly registry: Registry
+  /** Runs every rule over a batch, in order, then times out pairs against the line clock. */
+  observe(events: readonly LogEvent[]): void
+  /** Times out pairs when lines have gone quiet; the agent calls it every second. */
+  tick(): void
+  /** Pair state changed since the last call, to persist with the batch that caused it. */
+  takeStateDelta(): PairStateDelta
+  /**
+   * Puts back pair state persisted before a restart; call once, before the first
+   * observe(). Entries of pair rules no longer configured are dropped (and
+   * deleted by the next delta).
+   */
+  restore(entries: readonly PairEntry[]): void
+}
+
+export function createMetricsEngine(config: MetricsConfig, { now = Date.now }: MetricsEngineOptions = {}): MetricsEngine {
+  const context = new RuleContext(config.max_label_values)
+  const journal = new PairJournal()
+  const clock = new LineClock(now)
+  const rules: LineRule[] = []
+  const pairs = new Map<string, PairLineRule>()
+  for (const rule of [...(config.defaults ? builtInRules : []), ...config.rules]) {
+    if (rule.type === 'counter') rules.push(createCounterRule(rule, context))
+    else if (rule.type === 'histogram') rules.push(createHistogramRule(rule, context))
+    else {
+      const pair = new PairLineRule(rule, context, journal)
+      pairs.set(rule.name, pair)
+      rules.push(pair)
+    }
+  }
+  const expirePairs = () => {
+    for (const pair of pairs.values()) pair.expire(clock.nowMs)
+  }
+
+  return {
+    registry: context.registry,
+    observe(events) {
+      if (events.length === 0) return
+      let newestMs = -Infinity
+      for (const event of events) {
+        if (event.tsMs > newestMs) newestMs = event.tsMs
+        for (const rule of rules) rule.observe(event)
+      }
+      clock.linesArrived(newestMs)
+      expirePairs()
+    },
+    tick() {
+      clock.tick()
+      expirePairs()
+    },
+    takeStateDelta: () => journal.take(),
+    restore(entries) {
+      let newestMs = -Infinity
+      for (const entry of [...entries].sort((a, b) => a.seq - b.seq)) {
+        journal.restored(entry.seq)
+        const pair = pairs.get(entry.rule)
+        if (pair === undefined) {
+          journal.remove(entry.rule, entry.key)
+          continue
+        }
+        pair.restore(entry)
+        if (entry.atMs > newestMs) newestMs = entry.atMs
+      }
+      if (newestMs > -Infinity) clock.linesArrived(newestMs)
+    },
+  }
+}

@@ -1,0 +1,163 @@
+/**
+ * `type: pair`: a start line and an end line sharing a key, e.g. ORDER_SUBMIT →
+ * ORDER_RESPONSE by correlation_id. Durations are measured on the lines' own
+ * timestamps; timeouts on the engine's line clock (see line-clock.ts).
+ */
+import { Histogram } from 'prom-client'
+import type { LogEvent } from '../../core/types.js'
+import { BufferedCounter, BufferedGauge, type Cell } from './buffered.js'
+import { pairMetricNames, type PairRule } from './config.js'
+import type { PairEntry, PairJournal } from './pair-journal.js'
+import { PendingPairs, type Tracked, type UnansweredReason } from './pending-pairs.js'
+import { compileMatch, fieldReader } from './predicate.js'
+import type { LineRule, RuleContext } from './rule-context.js'
+
+/** Every series of one pair rule for one set of label values (taken from the start line). */
+interface PairSeries {
+  values: readonly string[]
+  started: Cell
+  completed: Cell
+  unanswered: Record<UnansweredReason, Cell>
+  pending: Cell
+  duration: { observe(seconds: number): void }
+  late: Cell
+  orphanEnds: Cell
+  duplicateStarts: Cell
+  duplicateEnds: Cell
+}
+
+/** A line's timestamp in ms, with its sub-millisecond part. */
+function lineTimeMs(event: LogEvent): number {
+  return event.tsMs + event.tsNanos / 1e6
+}
+
+export class PairLineRule implements LineRule {
+  private readonly isStart: (event: LogEvent) => boolean
+  private readonly isEnd: (event: LogEvent) => boolean
+  private readonly readKey: (event: LogEvent) => string | undefined
+  private readonly series
+  private readonly pairs: PendingPairs<PairSeries>
+
+  constructor(
+    private readonly rule: PairRule,
+    private readonly context: RuleContext,
+    journal: PairJournal,
+  ) {
+    this.isStart = compileMatch(rule.start)
+    this.isEnd = compileMatch(rule.end)
+    this.readKey = fieldReader(rule.key)
+    this.series = this.createSeries()
+    this.pairs = new PendingPairs<PairSeries>({
+      rule: rule.name,
+      timeoutMs: rule.timeout,
+      maxEntries: rule.max_pending,
+      rememberForMs: rule.remember_for,
+      journal,
+      labelsOf: (series) => series.values,
+      onUnanswered: (start, reason) => {
+        start.series.pending.value--
+        start.series.unanswered[reason].value++
+      },
+    })
+  }
+
+  observe(event: LogEvent): void {
+    // A line matching both is a start: a pair cannot end on the line that opens it.
+    const isStart = this.isStart(event)
+    if (!isStart && !this.isEnd(event)) return
+    const key = this.readKey(event)
+    if (key === undefined || key === '') return this.context.skip(this.rule.name, 'no_key')
+    if (isStart) return this.onStart(key, event)
+    this.onEnd(key, event)
+  }
+
+  /** Times out pending starts against the line clock. */
+  expire(watermarkMs: number): void {
+    this.pairs.expire(watermarkMs)
+  }
+
+  /** Puts back a persisted entry of this rule (started is not counted again). */
+  restore(entry: PairEntry): void {
+    const series = this.series.forValues(entry.labels)
+    if (entry.state === 'pending') series.pending.value++
+    this.pairs.restore(entry, series)
+  }
+
+  private onStart(key: string, event: LogEvent): void {
+    const series = this.series.forLine(event)
+    if (!this.pairs.start(key, lineTimeMs(event), series)) {
+      series.duplicateStarts.value++
+      return
+    }
+    series.started.value++
+    series.pending.value++
+  }
+
+  private onEnd(key: string, event: LogEvent): void {
+    const endMs = lineTimeMs(event)
+    const outcome = this.pairs.end(key, endMs)
+    switch (outcome.kind) {
+      case 'completed':
+        return this.complete(outcome.start, endMs)
+      case 'late':
+        outcome.start.series.late.value++
+        return
+      case 'duplicate':
+        outcome.start.series.duplicateEnds.value++
+        return
+      case 'orphan':
+        this.series.forLine(event).orphanEnds.value++
+    }
+  }
+
+  private complete(start: Tracked<PairSeries>, endMs: number): void {
+    const { series } = start
+    series.pending.value--
+    series.completed.value++
+    // Services' clocks can disagree by a little; a negative duration is clock skew, not time.
+    series.duration.observe(Math.max(0, endMs - start.atMs) / 1000)
+  }
+
+  private createSeries() {
+    const { rule, context } = this
+    const names = pairMetricNames(rule.name)
+    const what = rule.help ?? `Pairs ${JSON.stringify(rule.start)} → ${JSON.stringify(rule.end)} by ${rule.key}`
+    const labels = rule.labels
+    const counter = (name: string, help: string) => new BufferedCounter(context.registry, name, `${what}: ${help}`, labels)
+    const started = counter(names.started, 'starts seen.')
+    const completed = counter(names.completed, 'ends seen within the timeout.')
+    const unanswered = new BufferedCounter(
+      context.registry,
+      names.unanswered,
+      `${what}: starts with no end within the timeout (reason="timeout") or dropped to bound memory (reason="evicted").`,
+      [...labels, 'reason'],
+    )
+    const late = counter(names.late, 'ends seen after their start was counted unanswered.')
+    const orphanEnds = counter(names.orphanEnds, 'ends with no start seen (labels from the end line).')
+    const duplicateStarts = counter(names.duplicateStarts, 'starts whose key was already pending (the first start is kept).')
+    const duplicateEnds = counter(names.duplicateEnds, 'ends whose pair had already ended.')
+    const pending = new BufferedGauge(context.registry, names.pending, `${what}: starts awaiting their end.`, labels)
+    const duration = new Histogram({
+      name: names.duration,
+      help: `${what}: time from start to end, on the lines' own timestamps.`,
+      labelNames: labels,
+      buckets: rule.buckets,
+      registers: [context.registry],
+    })
+    return context.seriesByLabels<PairSeries>(rule.name, labels, (values) => {
+      duration.zero(Object.fromEntries(labels.map((label, i) => [label, values[i]!])))
+      return {
+        values,
+        started: started.cell(values),
+        completed: completed.cell(values),
+        unanswered: { timeout: unanswered.cell([...values, 'timeout']), evicted: unanswered.cell([...values, 'evicted']) },
+        pending: pending.cell(values),
+        duration: duration.labels(...values),
+        late: late.cell(values),
+        orphanEnds: orphanEnds.cell(values),
+        duplicateStarts: duplicateStarts.cell(values),
+        duplicateEnds: duplicateEnds.cell(values),
+      }
+    })
+  }
+}

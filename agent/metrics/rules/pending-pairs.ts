@@ -1,0 +1,125 @@
+/**
+ * The state of one pair rule: starts awaiting their end, and bounded memories
+ * of recently expired and completed keys. Each key is in at most one of the
+ * three maps; insertion order is age, so the oldest entry is the first one and
+ * eviction and expiry stop at the first entry that is young enough.
+ */
+import type { PairEntry, PairJournal, PairState } from './pair-journal.js'
+
+export interface Tracked<Series> {
+  key: string
+  /** pending: the start line's time; remembered: when it expired or completed. */
+  atMs: number
+  series: Series
+}
+
+export type UnansweredReason = 'timeout' | 'evicted'
+
+export type EndOutcome<Series> =
+  | { kind: 'completed'; start: Tracked<Series> }
+  /** The end came after the timeout (its start is counted unanswered, now or before). */
+  | { kind: 'late'; start: Tracked<Series> }
+  | { kind: 'duplicate'; start: Tracked<Series> }
+  | { kind: 'orphan' }
+
+export interface PendingPairsOptions<Series> {
+  rule: string
+  timeoutMs: number
+  /** Bound of each map (pending, expired, completed). */
+  maxEntries: number
+  rememberForMs: number
+  journal: PairJournal
+  labelsOf(series: Series): readonly string[]
+  /** A pending start left unanswered; it is already out of the pending map. */
+  onUnanswered(start: Tracked<Series>, reason: UnansweredReason): void
+}
+
+export class PendingPairs<Series> {
+  private readonly pending = new Map<string, Tracked<Series>>()
+  private readonly expired = new Map<string, Tracked<Series>>()
+  private readonly completed = new Map<string, Tracked<Series>>()
+
+  constructor(private readonly options: PendingPairsOptions<Series>) {}
+
+  /** Opens a pair; false when the key is already pending (a duplicate start: the first one's time is kept). */
+  start(key: string, atMs: number, series: Series): boolean {
+    if (this.pending.has(key)) return false
+    // A key reused after its pair finished starts a new pair.
+    this.expired.delete(key)
+    this.completed.delete(key)
+    this.addPending({ key, atMs, series })
+    return true
+  }
+
+  end(key: string, atMs: number): EndOutcome<Series> {
+    const start = this.pending.get(key)
+    if (start !== undefined) {
+      this.pending.delete(key)
+      this.remember('completed', { key, atMs, series: start.series })
+      if (atMs - start.atMs <= this.options.timeoutMs) return { kind: 'completed', start }
+      this.options.onUnanswered(start, 'timeout')
+      return { kind: 'late', start }
+    }
+    const expired = this.expired.get(key)
+    if (expired !== undefined) {
+      this.expired.delete(key)
+      this.remember('completed', { key, atMs, series: expired.series })
+      return { kind: 'late', start: expired }
+    }
+    const completed = this.completed.get(key)
+    if (completed !== undefined) return { kind: 'duplicate', start: completed }
+    return { kind: 'orphan' }
+  }
+
+  /** Times out pending starts older than the timeout and forgets memories older than remember_for. */
+  expire(watermarkMs: number): void {
+    const { timeoutMs, rememberForMs } = this.options
+    for (const start of this.pending.values()) {
+      if (watermarkMs - start.atMs <= timeoutMs) break
+      this.pending.delete(start.key)
+      this.remember('expired', { key: start.key, atMs: watermarkMs, series: start.series })
+      this.options.onUnanswered(start, 'timeout')
+    }
+    for (const memory of [this.expired, this.completed]) {
+      for (const entry of memory.values()) {
+        if (watermarkMs - entry.atMs <= rememberForMs) break
+        this.forget(memory, entry.key)
+      }
+    }
+  }
+
+  /** Puts back an entry loaded from the store; call in `seq` order. */
+  restore(entry: PairEntry, series: Series): void {
+    const tracked = { key: entry.key, atMs: entry.atMs, series }
+    if (entry.state === 'pending') this.addPending(tracked, false)
+    else this.remember(entry.state, tracked, false)
+  }
+
+  private addPending(start: Tracked<Series>, journal = true): void {
+    if (this.pending.size >= this.options.maxEntries) {
+      const oldest = this.pending.values().next().value!
+      this.pending.delete(oldest.key)
+      this.remember('expired', { key: oldest.key, atMs: Math.max(start.atMs, oldest.atMs), series: oldest.series })
+      this.options.onUnanswered(oldest, 'evicted')
+    }
+    this.pending.set(start.key, start)
+    if (journal) this.write('pending', start)
+  }
+
+  private remember(state: Exclude<PairState, 'pending'>, entry: Tracked<Series>, journal = true): void {
+    const memory = state === 'expired' ? this.expired : this.completed
+    if (memory.size >= this.options.maxEntries) this.forget(memory, memory.keys().next().value!)
+    memory.set(entry.key, entry)
+    if (journal) this.write(state, entry)
+  }
+
+  private forget(memory: Map<string, Tracked<Series>>, key: string): void {
+    memory.delete(key)
+    this.options.journal.remove(this.options.rule, key)
+  }
+
+  private write(state: PairState, entry: Tracked<Series>): void {
+    const { journal, rule, labelsOf } = this.options
+    journal.put({ rule, key: entry.key, state, atMs: entry.atMs, labels: labelsOf(entry.series), seq: journal.nextSeq() })
+  }
+}

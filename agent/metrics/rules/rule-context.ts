@@ -1,0 +1,46 @@
+/**
+ * What every rule shares: the engine's Registry, the label cap, and the
+ * engine's own counters of what it could not use.
+ */
+import { Counter, Registry } from 'prom-client'
+import type { LogEvent } from '../../core/types.js'
+import { SeriesByLabels } from './series-by-labels.js'
+
+/** A compiled rule, run on every line. */
+export interface LineRule {
+  observe(event: LogEvent): void
+}
+
+export type SkipReason = 'no_key' | 'no_value'
+
+export class RuleContext {
+  readonly registry = new Registry()
+  private readonly overflows = new Counter({
+    name: 'threadline_derived_label_overflow_total',
+    help: 'Label values of log-derived metrics replaced by "other" because the label reached its distinct-value cap.',
+    labelNames: ['metric', 'label'] as const,
+    registers: [this.registry],
+  })
+  private readonly skipped = new Counter({
+    name: 'threadline_derived_lines_skipped_total',
+    help: 'Lines a metric rule matched but could not use: no pairing key, or no numeric value.',
+    labelNames: ['metric', 'reason'] as const,
+    registers: [this.registry],
+  })
+
+  constructor(private readonly maxLabelValues: number) {}
+
+  /** Series of `metric` by the line fields `labelNames`, behind the cardinality guard. */
+  seriesByLabels<Series>(metric: string, labelNames: readonly string[], create: (values: readonly string[]) => Series) {
+    return new SeriesByLabels({
+      labelNames,
+      maxValues: this.maxLabelValues,
+      onOverflow: (label) => this.overflows.inc({ metric, label }),
+      create,
+    })
+  }
+
+  skip(metric: string, reason: SkipReason): void {
+    this.skipped.inc({ metric, reason })
+  }
+}

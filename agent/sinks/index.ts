@@ -1,0 +1,31 @@
+/**
+ * The sinks, registered explicitly (nothing registers itself on import).
+ * A sink reads the store through its own cursor; its options are resolved
+ * at start-up (secrets read from their files or the environment), so a
+ * missing password file fails `--check-config` and start, not the first push.
+ */
+import type { Logger } from 'pino'
+import type { LineFeed } from '../core/types.js'
+import type { AgentMetrics } from '../metrics/internal.js'
+import { createLokiSink, resolveLokiSinkOptions, type LokiSink, type LokiSinkConfig, type LokiSinkOptions } from './loki.js'
+
+export type ResolvedSink = { type: 'loki'; options: LokiSinkOptions }
+
+export interface SinkContext {
+  id: string
+  feed: LineFeed
+  metrics: AgentMetrics
+  log: Logger
+}
+
+/** Reads what a sink's config points at (secret files, LOKI_* variables); throws naming what is missing. */
+export function resolveSink(config: LokiSinkConfig, env: NodeJS.ProcessEnv): ResolvedSink {
+  return { type: 'loki', options: resolveLokiSinkOptions(config, env) }
+}
+
+export function createSink(resolved: ResolvedSink, context: SinkContext): LokiSink {
+  return createLokiSink(resolved.options, context)
+}
+
+/** The name of a sink's cursor in the store, which retention consults. */
+export const cursorNameOf = (type: ResolvedSink['type'], id: string): string => `${type}:${id}`

@@ -1,0 +1,123 @@
+import { spawn } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
+import t from 'tap'
+import { PairStateStore } from '../../../agent/metrics/pair-state.js'
+import { MetricsConfig } from '../../../agent/metrics/rules/config.js'
+import { createMetricsEngine } from '../../../agent/metrics/rules/engine.js'
+import { logEvent, sample } from './fixtures/events.js'
+import { ANSWERED, orderFlow, T0 } from './fixtures/order-flow.js'
+
+function tempDb(t: { teardown(fn: () => void): void }) {
+  const dir = mkdtempSync(join(tmpdir(), 'threadline-pairs-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  return join(dir, 'store.db')
+}
+
+t.test('apply writes upserts and deletes; load returns them oldest change first', async (t) => {
+  const path = tempDb(t)
+  const db = new Database(path)
+  const store = new PairStateStore(db)
+  const entry = { rule: 'order', key: 'a', state: 'pending' as const, atMs: T0 + 0.5, labels: ['orders'], seq: 2 }
+  db.transaction(() =>
+    store.apply({ upserts: [entry, { ...entry, key: 'b', seq: 1 }, { ...entry, rule: 'other', seq: 3 }], deletes: [] }),
+  )()
+  db.transaction(() =>
+    store.apply({ upserts: [{ ...entry, state: 'completed', atMs: T0 + 9, seq: 4 }], deletes: [{ rule: 'other', key: 'a' }] }),
+  )()
+  db.close()
+  const reopened = new Database(path)
+  t.teardown(() => reopened.close())
+  t.same(new PairStateStore(reopened).load(), [
+    { ...entry, key: 'b', seq: 1 },
+    { ...entry, state: 'completed', atMs: T0 + 9, seq: 4 },
+  ])
+})
+
+t.test('a delta applied in a transaction that rolls back leaves nothing', async (t) => {
+  const db = new Database(tempDb(t))
+  t.teardown(() => db.close())
+  const store = new PairStateStore(db)
+  const failing = db.transaction(() => {
+    store.apply({ upserts: [{ rule: 'order', key: 'a', state: 'pending', atMs: T0, labels: [], seq: 1 }], deletes: [] })
+    throw new Error('the batch insert failed')
+  })
+  t.throws(failing, /batch insert failed/)
+  t.same(store.load(), [])
+})
+
+t.test('after SIGKILL and restart, pending starts are answered or timed out and nothing is counted twice', async (t) => {
+  const path = tempDb(t)
+  const lines = orderFlow()
+  const firstAnswer = lines.findIndex((e) => e.event === 'ORDER_RESPONSE')
+  const child = spawn(process.execPath, [...process.execArgv, join(import.meta.dirname, 'fixtures/pair-restart-child.ts'), path, String(firstAnswer + 45)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  t.teardown(() => void child.kill('SIGKILL'))
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && resolve())
+    child.on('exit', (code) => reject(new Error(`child exited with ${code} before it was ready`)))
+  })
+  child.kill('SIGKILL')
+  await new Promise((resolve) => child.once('exit', resolve))
+
+  // The restarted agent: what was committed, and the lines after it.
+  const db = new Database(path)
+  t.teardown(() => db.close())
+  const position = db.prepare(`SELECT line FROM position`).pluck().get() as number
+  const before = lines.slice(0, position)
+  const after = lines.slice(position)
+  const answeredBefore = new Set(before.filter((e) => e.event === 'ORDER_RESPONSE').map((e) => e.correlationId))
+  t.ok(answeredBefore.size > 0 && answeredBefore.size < ANSWERED, `killed between answers (position ${position})`)
+
+  const store = new PairStateStore(db)
+  const wall = { ms: 0 }
+  const engine = createMetricsEngine(MetricsConfig.parse({}), { now: () => wall.ms })
+  const persisted = store.load()
+  engine.restore(persisted)
+  const count = async (name: string, labels: Record<string, string> = {}) => (await sample(engine.registry, `order_${name}`, labels)) ?? 0
+  t.equal(await count('pending'), 100 - answeredBefore.size, 'every start still unanswered at the kill is pending again')
+
+  engine.observe(after)
+  const delta = engine.takeStateDelta()
+  const newestBefore = Math.max(...persisted.map((e) => e.seq))
+  t.ok(delta.upserts.every((e) => e.seq > newestBefore), 'changes after the restart are ordered after the restored ones')
+  db.transaction(() => store.apply(delta))()
+
+  const submittedAt = new Map(before.filter((e) => e.event === 'ORDER_SUBMIT').map((e) => [e.correlationId, e.tsMs + e.tsNanos / 1e6]))
+  const answersAfter = after.filter((e) => e.event === 'ORDER_RESPONSE' && /^k\d+$/.test(e.correlationId!) && !answeredBefore.has(e.correlationId))
+  const expectedSeconds = answersAfter.reduce((sum, e) => sum + (e.tsMs + e.tsNanos / 1e6 - submittedAt.get(e.correlationId)!) / 1000, 0)
+  t.equal(await count('started_total'), 0, 'starts from before the kill are not counted again')
+  t.equal(await count('completed_total', { service: 'orders' }), answersAfter.length)
+  t.equal(await count('duration_seconds_count'), answersAfter.length)
+  t.ok(Math.abs((await count('duration_seconds_sum')) - expectedSeconds) < 1e-6, 'durations span the restart, on the lines\' timestamps')
+  t.equal(await count('late_total'), 1, 'the start that timed out before the kill is remembered: its answer is late')
+  t.equal(await count('duplicate_ends_total'), 1, 'the pair completed before the kill is remembered: its second answer is a duplicate')
+  t.equal(await count('orphan_ends_total'), 1)
+  t.equal(await count('pending'), 1)
+
+  wall.ms += 30_000
+  engine.tick()
+  t.equal(await count('unanswered_total', { reason: 'timeout' }), 1, 'the start never answered times out after the restart')
+  t.equal(await count('pending'), 0)
+  db.transaction(() => store.apply(engine.takeStateDelta()))()
+  t.same(
+    store.load().filter((e) => e.state === 'pending'),
+    [],
+    'the store holds no pending start once all are answered or timed out',
+  )
+})
+
+t.test('entries of a pair rule no longer configured are deleted', async (t) => {
+  const db = new Database(tempDb(t))
+  t.teardown(() => db.close())
+  const store = new PairStateStore(db)
+  store.apply({ upserts: [{ rule: 'retired', key: 'a', state: 'pending', atMs: T0, labels: [], seq: 1 }], deletes: [] })
+  const engine = createMetricsEngine(MetricsConfig.parse({}))
+  engine.restore(store.load())
+  engine.observe([logEvent(T0)])
+  store.apply(engine.takeStateDelta())
+  t.same(store.load(), [])
+})

@@ -1,0 +1,55 @@
+import t from 'tap'
+import { MetricsConfig } from '../../../../agent/metrics/rules/config.js'
+import { createMetricsEngine } from '../../../../agent/metrics/rules/engine.js'
+import { logEvent, sample } from '../fixtures/events.js'
+
+function engineWith(rules: unknown[], max_label_values = 100) {
+  return createMetricsEngine(MetricsConfig.parse({ defaults: false, max_label_values, rules }))
+}
+
+t.test('counts matching lines by label values', async (t) => {
+  const engine = engineWith([
+    { type: 'counter', name: 'order_rejections_total', match: { event: 'ORDER_RESPONSE', status: { in: ['REJECTED', 'ERROR'] } }, labels: ['service', 'symbol'] },
+  ])
+  const response = (status: string, symbol: string) => logEvent(0, { event: 'ORDER_RESPONSE', service: 'orders', fields: { status, symbol } })
+  engine.observe([response('REJECTED', 'AAPL'), response('ERROR', 'AAPL'), response('FILLED', 'AAPL'), response('REJECTED', 'MSFT')])
+  engine.observe([response('REJECTED', 'AAPL'), logEvent(0, { event: 'OTHER', fields: { status: 'REJECTED' } })])
+  t.equal(await sample(engine.registry, 'order_rejections_total', { service: 'orders', symbol: 'AAPL' }), 3)
+  t.equal(await sample(engine.registry, 'order_rejections_total', { symbol: 'MSFT' }), 1)
+  t.equal(await sample(engine.registry, 'order_rejections_total'), 4)
+})
+
+t.test('counts accumulate across scrapes', async (t) => {
+  const engine = engineWith([{ type: 'counter', name: 'lines_total' }])
+  engine.observe([logEvent(0), logEvent(1)])
+  t.equal(await sample(engine.registry, 'lines_total'), 2)
+  engine.observe([logEvent(2)])
+  t.equal(await sample(engine.registry, 'lines_total'), 3)
+  t.equal(await sample(engine.registry, 'lines_total'), 3, 'a scrape does not count twice')
+})
+
+t.test('a missing label field gives an empty label value', async (t) => {
+  const engine = engineWith([{ type: 'counter', name: 'by_symbol_total', labels: ['symbol'] }])
+  engine.observe([logEvent(0, { fields: null }), logEvent(0, { fields: { symbol: 'X' } })])
+  t.equal(await sample(engine.registry, 'by_symbol_total', { symbol: '' }), 1)
+  t.equal(await sample(engine.registry, 'by_symbol_total', { symbol: 'X' }), 1)
+})
+
+t.test('the cardinality guard folds values past the cap into "other" and counts them', async (t) => {
+  const engine = engineWith([{ type: 'counter', name: 'by_user_total', labels: ['service', 'user'] }], 3)
+  const users = ['u1', 'u2', 'u3', 'u4', 'u5', 'u1', 'u5']
+  engine.observe(users.map((user) => logEvent(0, { fields: { user } })))
+  t.equal(await sample(engine.registry, 'by_user_total', { user: 'u1' }), 2)
+  t.equal(await sample(engine.registry, 'by_user_total', { user: 'u3' }), 1)
+  t.equal(await sample(engine.registry, 'by_user_total', { user: 'u4' }), undefined)
+  t.equal(await sample(engine.registry, 'by_user_total', { user: 'other' }), 3)
+  t.equal(await sample(engine.registry, 'threadline_derived_label_overflow_total', { metric: 'by_user_total', label: 'user' }), 3)
+  t.equal(await sample(engine.registry, 'threadline_derived_label_overflow_total', { label: 'service' }), undefined)
+})
+
+t.test('label values are made safe like Loki label values', async (t) => {
+  const engine = engineWith([{ type: 'counter', name: 'by_user_total', labels: ['user'] }])
+  engine.observe([logEvent(0, { fields: { user: 'a\u0000b' } }), logEvent(0, { fields: { user: 'x'.repeat(600) } })])
+  t.equal(await sample(engine.registry, 'by_user_total', { user: 'a_b' }), 1)
+  t.equal(await sample(engine.registry, 'by_user_total', { user: 'x'.repeat(512) }), 1)
+})

@@ -1,0 +1,84 @@
+import t from 'tap'
+import { isDecimal, parseEpochNumber, parseIso8601, parseTimestamp, type Instant } from '../../../agent/transforms/timestamp-parse.js'
+
+const MS = Date.UTC(2024, 0, 2, 3, 4, 5, 678)
+
+function parsed(value: unknown): Instant | null {
+  const at: Instant = { ms: 0, nanos: 0 }
+  return parseTimestamp(value, at) ? at : null
+}
+
+t.test('epoch numbers: the magnitude decides the unit', async (t) => {
+  const cases: Array<[string, number, Instant]> = [
+    ['seconds', MS / 1000, { ms: MS, nanos: 0 }],
+    ['whole seconds', 1_704_164_645, { ms: 1_704_164_645_000, nanos: 0 }],
+    ['milliseconds', MS, { ms: MS, nanos: 0 }],
+    ['microseconds', MS * 1000 + 123, { ms: MS, nanos: 123_000 }],
+    ['fractional milliseconds', MS + 0.5, { ms: MS, nanos: 500_000 }],
+    ['a fraction rounding up to a whole ms stays within it', 1.9999999999, { ms: 1999, nanos: 999_999 }],
+  ]
+  for (const [name, value, expected] of cases) t.same(parsed(value), expected, name)
+  const ns = parsed(MS * 1e6 + 123_456)!
+  const offBy = BigInt(ns.ms) * 1_000_000n + BigInt(ns.nanos) - (BigInt(MS) * 1_000_000n + 123_456n)
+  t.ok(offBy >= -256n && offBy <= 256n, `nanoseconds as a double land within its 256 ns step (off by ${offBy})`)
+  t.ok(ns.nanos >= 0 && ns.nanos < 1e6)
+  const fractional = parsed(1_704_164_645.123456)!
+  t.equal(fractional.ms, 1_704_164_645_123)
+  t.ok(Math.abs(fractional.nanos - 456_000) < 1000, 'fractional seconds keep µs')
+})
+
+t.test('numbers that are no epoch are refused', async (t) => {
+  const at: Instant = { ms: 0, nanos: 0 }
+  for (const value of [-1, Number.NaN, Infinity, -Infinity]) t.notOk(parseEpochNumber(value, at), String(value))
+})
+
+t.test('decimal strings keep every digit, ns included', async (t) => {
+  const cases: Array<[string, Instant]> = [
+    ['1704164645', { ms: 1_704_164_645_000, nanos: 0 }],
+    ['1704164645.678901234', { ms: 1_704_164_645_678, nanos: 901_234 }],
+    ['1704164645678', { ms: 1_704_164_645_678, nanos: 0 }],
+    ['1704164645678.5', { ms: 1_704_164_645_678, nanos: 500_000 }],
+    ['1704164645678901', { ms: 1_704_164_645_678, nanos: 901_000 }],
+    ['1704164645678901234', { ms: 1_704_164_645_678, nanos: 901_234 }],
+    ['0001704164645', { ms: 1_704_164_645_000, nanos: 0 }],
+    ['0', { ms: 0, nanos: 0 }],
+  ]
+  for (const [value, expected] of cases) t.same(parsed(value), expected, value)
+})
+
+t.test('isDecimal', async (t) => {
+  for (const value of ['0', '123', '1.5', '1704164645678901234']) t.ok(isDecimal(value), value)
+  for (const value of ['', '.5', '5.', '1.2.3', '-1', '+1', '1e12', ' 1', '0x10', '１２']) t.notOk(isDecimal(value), value)
+})
+
+t.test('ISO-8601 with fractions up to 9 digits and offsets', async (t) => {
+  const cases: Array<[string, Instant]> = [
+    ['2024-01-02T03:04:05Z', { ms: MS - 678, nanos: 0 }],
+    ['2024-01-02T03:04:05.678Z', { ms: MS, nanos: 0 }],
+    ['2024-01-02T03:04:05.678901234Z', { ms: MS, nanos: 901_234 }],
+    ['2024-01-02T03:04:05.6789012345678Z', { ms: MS, nanos: 901_234 }],
+    ['2024-01-02T03:04:05.6Z', { ms: MS - 78, nanos: 0 }],
+    ['2024-01-02T03:04:05,678Z', { ms: MS, nanos: 0 }],
+    ['2024-01-02t03:04:05.678z', { ms: MS, nanos: 0 }],
+    ['2024-01-02 03:04:05.678', { ms: MS, nanos: 0 }],
+    ['2024-01-02T05:04:05.678+02:00', { ms: MS, nanos: 0 }],
+    ['2024-01-02T05:04:05.678+0200', { ms: MS, nanos: 0 }],
+    ['2024-01-02T05:04:05.678+02', { ms: MS, nanos: 0 }],
+    ['2024-01-01T22:34:05.678-04:30', { ms: MS, nanos: 0 }],
+  ]
+  for (const [value, expected] of cases) t.same(parsed(value), expected, value)
+})
+
+t.test('malformed ISO strings are refused', async (t) => {
+  const at: Instant = { ms: 0, nanos: 0 }
+  const cases = [
+    '', '2024-01-02', '2024-01-02T03:04', '2024-13-02T03:04:05Z', '2024-01-32T03:04:05Z', '2024-01-02T24:04:05Z',
+    '2024-01-02T03:60:05Z', '2024/01/02T03:04:05Z', '2024-01-02X03:04:05Z', '2024-01-02T03:04:05.Z',
+    '2024-01-02T03:04:05+25:00', '2024-01-02T03:04:05Zjunk', '2024-01-02T03:04:05 UTC', 'Tue, 02 Jan 2024 03:04:05 GMT', 'yesterday',
+  ]
+  for (const value of cases) t.notOk(parseIso8601(value, at), value)
+})
+
+t.test('values of other types are refused', async (t) => {
+  for (const value of [true, false, null, undefined, {}, [], 1n]) t.equal(parsed(value), null, typeof value)
+})

@@ -1,0 +1,122 @@
+/**
+ * logproto.PushRequest written by hand (grafana/loki pkg/push/push.proto):
+ *
+ *   PushRequest   { repeated StreamAdapter streams = 1 }
+ *   StreamAdapter { string labels = 1; repeated EntryAdapter entries = 2; uint64 hash = 3 }
+ *   EntryAdapter  { google.protobuf.Timestamp timestamp = 1; string line = 2 }
+ *   Timestamp     { int64 seconds = 1; int32 nanos = 2 }
+ *
+ * `hash` is left out (Loki recomputes it). Sizes are computed first so the
+ * message is written into one exactly-sized buffer, then snappy-compressed
+ * in the block format Loki's `util.ParseProtoReader(..., RawSnappy)` decodes
+ * (not the framed format).
+ */
+import { compressSync } from 'snappy'
+import { toTimestamp } from './time.js'
+import type { LokiStream } from './types.js'
+
+const TAG_1_LEN = 0x0a // field 1, wire type 2 (length-delimited)
+const TAG_2_LEN = 0x12 // field 2, wire type 2
+const TAG_1_VARINT = 0x08 // field 1, wire type 0
+const TAG_2_VARINT = 0x10 // field 2, wire type 0
+const TWO_POW_64 = 1n << 64n
+
+/** An int64 as the unsigned 64-bit value protobuf writes (two's complement when negative). */
+function int64Bits(n: number): number | bigint {
+  return n >= 0 ? n : TWO_POW_64 + BigInt(n)
+}
+
+function varintSize(n: number | bigint): number {
+  let size = 1
+  for (let v = n; v >= 128; v = typeof v === 'bigint' ? v >> 7n : Math.floor(v / 128)) size++
+  return size
+}
+
+class Writer {
+  pos = 0
+  constructor(readonly buf: Buffer) {}
+
+  varint(n: number | bigint): void {
+    if (typeof n === 'bigint') {
+      while (n >= 128n) {
+        this.buf[this.pos++] = Number(n & 127n) | 128
+        n >>= 7n
+      }
+      this.buf[this.pos++] = Number(n)
+      return
+    }
+    // Division, not bit shifts: shifts truncate to 32 bits and seconds since the epoch need more.
+    while (n >= 128) {
+      this.buf[this.pos++] = (n % 128) | 128
+      n = Math.floor(n / 128)
+    }
+    this.buf[this.pos++] = n
+  }
+  string(tag: number, text: string, bytes: number): void {
+    this.buf[this.pos++] = tag
+    this.varint(bytes)
+    this.pos += this.buf.write(text, this.pos, bytes, 'utf8')
+  }
+}
+
+interface EntrySizes {
+  seconds: number | bigint
+  nanos: number
+  timestampSize: number
+  lineBytes: number
+  size: number
+}
+
+function fieldSize(contentSize: number): number {
+  return 1 + varintSize(contentSize) + contentSize
+}
+
+/** The PushRequest message, uncompressed. */
+export function encodePushRequest(streams: readonly LokiStream[]): Buffer {
+  let total = 0
+  const plans = streams.map((stream) => {
+    let size = fieldSize(Buffer.byteLength(stream.labels))
+    const entries = stream.entries.map((entry): EntrySizes => {
+      const { seconds, nanos } = toTimestamp(entry.tsMs, entry.tsNanos)
+      const secondsBits = int64Bits(seconds)
+      // proto3 leaves zero-valued scalars out of the wire format.
+      const timestampSize = (seconds !== 0 ? 1 + varintSize(secondsBits) : 0) + (nanos !== 0 ? 1 + varintSize(nanos) : 0)
+      const lineBytes = Buffer.byteLength(entry.line)
+      const entrySize = fieldSize(timestampSize) + fieldSize(lineBytes)
+      size += fieldSize(entrySize)
+      return { seconds: secondsBits, nanos, timestampSize, lineBytes, size: entrySize }
+    })
+    total += fieldSize(size)
+    return { stream, size, entries }
+  })
+
+  const w = new Writer(Buffer.allocUnsafe(total))
+  for (const { stream, size, entries } of plans) {
+    w.buf[w.pos++] = TAG_1_LEN
+    w.varint(size)
+    w.string(TAG_1_LEN, stream.labels, Buffer.byteLength(stream.labels))
+    stream.entries.forEach((entry, i) => {
+      const plan = entries[i]!
+      w.buf[w.pos++] = TAG_2_LEN
+      w.varint(plan.size)
+      w.buf[w.pos++] = TAG_1_LEN
+      w.varint(plan.timestampSize)
+      if (plan.seconds !== 0) {
+        w.buf[w.pos++] = TAG_1_VARINT
+        w.varint(plan.seconds)
+      }
+      if (plan.nanos !== 0) {
+        w.buf[w.pos++] = TAG_2_VARINT
+        w.varint(plan.nanos)
+      }
+      w.string(TAG_2_LEN, entry.line, plan.lineBytes)
+    })
+  }
+  return w.buf
+}
+
+/** The PushRequest message and its snappy block-compressed body. */
+export function encodeProtobufPush(streams: readonly LokiStream[]): { body: Buffer; rawBytes: number } {
+  const message = encodePushRequest(streams)
+  return { body: compressSync(message), rawBytes: message.length }
+}
