@@ -3,9 +3,11 @@
  * normal exit, on SIGTERM and on an uncaught exception.
  *
  * - `exit`: flush (no event loop left, so only synchronous writes land).
- * - SIGTERM: flush, then, unless the application has its own SIGTERM
- *   listener, re-raise the signal with the default action so the process still
- *   dies of SIGTERM (exit status 143 in a shell), as it would without us.
+ * - SIGTERM: unless something else listens for SIGTERM (the application's
+ *   shutdown, signal-exit), flush and re-raise the signal with the default
+ *   action so the process still dies of SIGTERM (exit status 143 in a shell),
+ *   as it would without us. Otherwise the process lives on: writes continue
+ *   and `exit` flushes.
  * - uncaught exception: `uncaughtExceptionMonitor` (not `uncaughtException`,
  *   which would change the default crash behaviour): log it as fatal through
  *   the first registered logger, then flush; Node then exits with status 1.
@@ -48,12 +50,22 @@ function flushAll(): void {
   }
 }
 
+// Listeners run from a copy of the list, so removing ours here still lets
+// the others run; they see a list without us. That matters for signal-exit
+// (used by many tools), which re-raises the signal only when its own
+// listeners are the only ones: were we still listed, neither of us would.
 function onSigterm(): void {
-  flushAll()
-  if (process.listenerCount('SIGTERM') > 1) return
   process.removeListener('SIGTERM', onSigterm)
-  installed = false
-  process.kill(process.pid, 'SIGTERM')
+  if (process.listenerCount('SIGTERM') === 0) {
+    flushAll()
+    process.kill(process.pid, 'SIGTERM')
+    return
+  }
+  // Someone else handles this signal and the process lives on, so pending
+  // asynchronous writes complete by themselves (a synchronous flush now could
+  // overtake a write in flight and reorder lines), and `exit` flushes the
+  // rest. Be back for the next signal.
+  setImmediate(() => process.on('SIGTERM', onSigterm))
 }
 
 function onUncaught(error: unknown, origin: string): void {

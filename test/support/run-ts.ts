@@ -19,13 +19,14 @@ export function tsNodeArgs(file: string, args: readonly string[] = []): string[]
 
 /** Spawns `node` running the TypeScript `file`; stdio piped unless `options.stdio` says otherwise. */
 export function spawnTs(file: string, args: readonly string[] = [], options: SpawnOptions = {}): ChildProcess {
-  // Without tap's NODE_OPTIONS: its process-info hooks add signal and exit
-  // listeners to the child, which changes how the child reacts to SIGTERM.
-  const { NODE_OPTIONS: _tapHooks, ...inherited } = process.env
-  return spawn(process.execPath, tsNodeArgs(file, args), {
+  // Through `env -u NODE_OPTIONS` (which execs node, same pid): tap's
+  // process-info hooks patch child_process to put themselves into the child's
+  // NODE_OPTIONS, and their signal-exit listeners change how the child reacts
+  // to SIGTERM.
+  return spawn('/usr/bin/env', ['-u', 'NODE_OPTIONS', process.execPath, ...tsNodeArgs(file, args)], {
     stdio: 'pipe',
     ...options,
-    env: { ...inherited, TS_NODE_TRANSPILE_ONLY: '1', TS_NODE_PROJECT: PROJECT, ...options.env },
+    env: { ...process.env, TS_NODE_TRANSPILE_ONLY: '1', TS_NODE_PROJECT: PROJECT, ...options.env },
   })
 }
 
