@@ -12,6 +12,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { startLokiDouble } from '../test/support/loki-double.js'
 import { writeLogFile } from '../test/support/log-generator.js'
+import { median } from './measure.js'
 import type { BenchResult } from './result.js'
 
 const LINES = Number(process.env.BENCH_AGENT_LINES ?? 500_000)
@@ -77,8 +78,6 @@ async function runAgent(logFile: string, metricsOn: boolean): Promise<AgentRun> 
     rmSync(dir, { recursive: true, force: true })
   }
 }
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
 
 export async function run(): Promise<BenchResult[]> {
   const dir = mkdtempSync(join(tmpdir(), 'threadline-bench-log-'))

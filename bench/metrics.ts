@@ -9,6 +9,7 @@
 import type { LogEvent } from '../agent/core/types.js'
 import { MetricsConfig } from '../agent/metrics/rules/config.js'
 import { createMetricsEngine } from '../agent/metrics/rules/engine.js'
+import { bestNsPerLine } from './measure.js'
 import type { BenchResult } from './result.js'
 
 const LINES = 500_000
@@ -44,26 +45,10 @@ function generateEvents(count: number, t0: number): LogEvent[] {
   return events
 }
 
-/** Best pass of each in ns per line; passes alternate so both see the same (shared) machine. */
-function bestNsPerLine(passes: Array<() => number>): number[] {
-  const best = passes.map(() => Infinity)
-  let sink = 0
-  for (let round = -1; round < ROUNDS; round++) {
-    passes.forEach((pass, i) => {
-      const started = process.hrtime.bigint()
-      sink += pass()
-      // Round -1 warms the JIT up and is not counted.
-      if (round >= 0) best[i] = Math.min(best[i]!, Number(process.hrtime.bigint() - started) / LINES)
-    })
-  }
-  if (sink < 0) throw new Error('unreachable: keeps the passes from being optimised away')
-  return best
-}
-
 export async function run(): Promise<BenchResult[]> {
   const events = generateEvents(LINES, Date.now())
   const config = MetricsConfig.parse({})
-  const [touchNs, parseNs, observeNs] = bestNsPerLine([
+  const [touchNs, parseNs, observeNs] = bestNsPerLine(LINES, ROUNDS, [
     () => {
       let touched = 0
       for (const event of events) touched += event.tsMs & 1

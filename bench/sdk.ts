@@ -14,6 +14,7 @@ import { AsyncLocalStorage } from 'node:async_hooks'
 import { performance } from 'node:perf_hooks'
 import pino from 'pino'
 import { createLogger, newCorrelationId, withCorrelation } from '../sdk/index.js'
+import { median } from './measure.js'
 import type { BenchResult } from './result.js'
 
 /** Each round logs 200k lines per variant, in slices alternating between variants. */
@@ -64,12 +65,6 @@ function variants(): Variant[] {
         }),
     },
   ]
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b)
-  const mid = sorted.length >> 1
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
 }
 
 /** Measures the three variants in one run and reports both ratios. */

@@ -8,6 +8,7 @@
 import { AgentMetrics } from '../agent/metrics/internal.js'
 import type { RawLine } from '../agent/core/types.js'
 import { TransformsConfig, createTransform } from '../agent/transforms/index.js'
+import { bestNsPerLine } from './measure.js'
 import type { BenchResult } from './result.js'
 
 const LINES = 20_000
@@ -37,25 +38,6 @@ function generateLines(count: number, nowMs: number): string[] {
   return lines
 }
 
-/**
- * Best pass of each, in ns per line. The passes alternate so both see the
- * same machine (two shared cores); the best one is the least disturbed.
- */
-function bestNsPerLine(count: number, passes: Array<() => number>): number[] {
-  const best = passes.map(() => Infinity)
-  let sink = 0
-  for (let round = -1; round < ROUNDS; round++) {
-    passes.forEach((pass, i) => {
-      const started = process.hrtime.bigint()
-      sink += pass()
-      // Round -1 warms the JIT up and is not counted.
-      if (round >= 0) best[i] = Math.min(best[i]!, Number(process.hrtime.bigint() - started) / count)
-    })
-  }
-  if (sink < 0) throw new Error('unreachable: keeps the passes from being optimised away')
-  return best
-}
-
 /** Access-log lines, which take the unparsed path (two counters per line instead of a parse). */
 function generatePlainLines(count: number): string[] {
   return Array.from({ length: count }, (_, i) => `10.0.0.${i % 256} - - [01/Jun/2024:12:00:00 +0000] "GET /orders/${i} HTTP/1.1" 200 512`)
@@ -74,7 +56,7 @@ export async function run(): Promise<BenchResult[]> {
     for (const raw of lines) if (transform(raw, 'bench') !== null) kept++
     return kept
   }
-  const [parseNs, transformNs, plainNs] = bestNsPerLine(LINES, [
+  const [parseNs, transformNs, plainNs] = bestNsPerLine(LINES, ROUNDS, [
     () => {
       let kept = 0
       for (const text of texts) if (JSON.parse(text) !== null) kept++

@@ -17,6 +17,19 @@ function workdir(t: Test): string {
   return dir
 }
 
+/** Appends numbered lines to `path`; `written()` is how many so far. */
+function lineWriter(path: string, limit = Infinity) {
+  let written = 0
+  return {
+    written: () => written,
+    writeSome(count: number) {
+      let chunk = ''
+      for (let i = 0; i < count && written < limit; i++) chunk += line(written++) + '\n'
+      appendFileSync(path, chunk)
+    },
+  }
+}
+
 const line = (n: number) => JSON.stringify({ ts: new Date(Date.now()).toISOString(), level: 'info', service: 'auto_executor', event: 'LOG', msg: `line ${n}`, seq: n })
 
 function agentYaml(dir: string, include: string, loki: LokiDouble, extra = ''): string {
@@ -45,17 +58,12 @@ t.test('SIGKILL twice mid-ingest and restart: every line once', async (t) => {
   t.teardown(() => loki.stop())
   const log = join(dir, 'app.log')
   const total = 30_000
-  let written = 0
-  const writeSome = (count: number) => {
-    let chunk = ''
-    for (let i = 0; i < count && written < total; i++) chunk += line(written++) + '\n'
-    appendFileSync(log, chunk)
-  }
+  const { written, writeSome } = lineWriter(log, total)
   writeSome(1_000)
   let agent = await startAgentProcess(dir, agentYaml(dir, log, loki))
   t.teardown(() => agent.kill())
   for (const killAt of [10_000, 20_000]) {
-    while (written < killAt) {
+    while (written() < killAt) {
       writeSome(500)
       await new Promise((resolve) => setTimeout(resolve, 5))
     }
@@ -63,7 +71,7 @@ t.test('SIGKILL twice mid-ingest and restart: every line once', async (t) => {
     writeSome(1_000)
     agent = await startAgentProcess(dir, agentYaml(dir, log, loki))
   }
-  while (written < total) writeSome(1_000)
+  while (written() < total) writeSome(1_000)
   await waitFor('all lines in the double', () => loki.lines().length >= total, 60_000)
   t.equal(await agent.stop(), 0, 'exits 0 on SIGTERM')
   assertExactlyOnce(t, loki, total)
@@ -76,12 +84,7 @@ t.test('rotation by rename and by copytruncate, five times each, during ingest',
   const log = join(dir, 'app.log')
   const agent = await startAgentProcess(dir, agentYaml(dir, join(dir, 'app.log*'), loki))
   t.teardown(() => agent.kill())
-  let written = 0
-  const writeSome = (count: number) => {
-    let chunk = ''
-    for (let i = 0; i < count; i++) chunk += line(written++) + '\n'
-    appendFileSync(log, chunk)
-  }
+  const { written, writeSome } = lineWriter(log)
   for (let rotation = 0; rotation < 10; rotation++) {
     for (let burst = 0; burst < 5; burst++) {
       writeSome(400)
@@ -95,10 +98,10 @@ t.test('rotation by rename and by copytruncate, five times each, during ingest',
     }
     writeSome(100)
   }
-  await waitFor('all lines in the double', () => loki.lines().length >= written, 60_000)
+  await waitFor('all lines in the double', () => loki.lines().length >= written(), 60_000)
   await new Promise((resolve) => setTimeout(resolve, 500))
   t.equal(await agent.stop(), 0)
-  assertExactlyOnce(t, loki, written)
+  assertExactlyOnce(t, loki, written())
 })
 
 t.test('Loki refusing connections mid-run: lines wait in the store, then all arrive once', async (t) => {
@@ -108,12 +111,7 @@ t.test('Loki refusing connections mid-run: lines wait in the store, then all arr
   const log = join(dir, 'app.log')
   const agent = await startAgentProcess(dir, agentYaml(dir, log, loki))
   t.teardown(() => agent.kill())
-  let written = 0
-  const writeSome = (count: number) => {
-    let chunk = ''
-    for (let i = 0; i < count; i++) chunk += line(written++) + '\n'
-    appendFileSync(log, chunk)
-  }
+  const { written, writeSome } = lineWriter(log)
   writeSome(2_000)
   await waitFor('first lines shipped', () => loki.lines().length >= 2_000)
   await loki.close()
@@ -122,8 +120,8 @@ t.test('Loki refusing connections mid-run: lines wait in the store, then all arr
   t.ok((await agent.metric('threadline_queue_depth_lines{sink="loki"}')) > 0, 'the backlog shows as queue depth')
   await new Promise((resolve) => setTimeout(resolve, 2_000))
   await loki.reopen()
-  await waitFor('all lines in the double', () => loki.lines().length >= written, 30_000)
+  await waitFor('all lines in the double', () => loki.lines().length >= written(), 30_000)
   await waitFor('the queue to drain', async () => (await agent.metric('threadline_queue_depth_lines{sink="loki"}')) === 0)
   t.equal(await agent.stop(), 0)
-  assertExactlyOnce(t, loki, written)
+  assertExactlyOnce(t, loki, written())
 })

@@ -1,0 +1,69 @@
+/** The `threadline agent` command line as users call it: the built CLI in a child process. */
+import t from 'tap'
+import { spawn, spawnSync } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
+import { CLI } from '../support/agent-process.js'
+
+const dir = mkdtempSync(join(tmpdir(), 'threadline-cli-'))
+t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+const env = { ...process.env, LOKI_URL: '' }
+const run = (args: string[], input?: string) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', input, env })
+
+t.test('--check-config: 0 for a valid config, 2 with each error and its path', async (t) => {
+  const good = join(dir, 'good.yaml')
+  writeFileSync(good, 'sources:\n  app: { type: file, include: ["/tmp/*.log"] }\n')
+  const ok = run(['agent', '--config', good, '--check-config'])
+  t.equal(ok.status, 0)
+  t.match(ok.stdout, /config ok .*1 sources, 0 sinks/)
+
+  const bad = join(dir, 'bad.yaml')
+  writeFileSync(bad, 'sinks:\n  loki: { type: loki, endpiont: "http://127.0.0.1:3100" }\nlisten: nowhere\n')
+  const failed = run(['agent', '--config', bad, '--check-config'])
+  t.equal(failed.status, 2)
+  t.match(failed.stderr, /sinks\.loki\.endpiont: unknown key, did you mean "endpoint"\?/)
+  t.match(failed.stderr, /listen: expected HOST:PORT/)
+  t.match(failed.stderr, new RegExp(`invalid config \\(${bad.replace(/[/.]/g, '\\$&')}\\)`))
+})
+
+t.test('bad flags and unknown commands exit 2 with usage; --help exits 0', async (t) => {
+  const badFlag = run(['agent', '--tial', 'x'])
+  t.equal(badFlag.status, 2)
+  t.match(badFlag.stderr, /tial[\s\S]*usage: threadline agent/)
+  const unknown = run(['agnet'])
+  t.equal(unknown.status, 2)
+  t.match(unknown.stderr, /unknown command "agnet"/)
+  const help = run(['agent', '--help'])
+  t.equal(help.status, 0)
+  t.match(help.stdout, /--check-config/)
+})
+
+t.test('a port already in use fails start-up with exit 1, not a crash later', async (t) => {
+  const first = spawn(process.execPath, [CLI, 'agent', '--data-dir', join(dir, 'a'), '--listen', '127.0.0.1:0'], { env })
+  t.teardown(() => first.kill('SIGKILL'))
+  const port = await new Promise<number>((resolve) => {
+    let stderr = ''
+    first.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk
+      const match = /"port":(\d+)/.exec(stderr)
+      if (match) resolve(Number(match[1]))
+    })
+  })
+  const second = run(['agent', '--data-dir', join(dir, 'b'), '--listen', `127.0.0.1:${port}`])
+  t.equal(second.status, 1)
+  t.match(second.stderr, /EADDRINUSE/)
+})
+
+t.test('stdin: every piped line is stored, then the agent exits 0 at end of input', async (t) => {
+  const dataDir = join(dir, 'stdin')
+  const lines = Array.from({ length: 5_000 }, (_, i) => JSON.stringify({ level: 'info', service: 'batch', correlation_id: `req-${i % 7}`, msg: `n${i}` }))
+  const result = run(['agent', '--stdin', '--service', 'fallback', '--data-dir', dataDir, '--listen', '127.0.0.1:0'], lines.join('\n') + '\nlast line without newline')
+  t.equal(result.status, 0, result.stderr)
+  const db = new Database(join(dataDir, 'store.db'), { readonly: true })
+  t.teardown(() => db.close())
+  t.equal(db.prepare('SELECT count(*) FROM lines').pluck().get(), 5_001)
+  t.equal(db.prepare(`SELECT count(*) FROM lines WHERE correlation_id = 'req-3'`).pluck().get(), lines.filter((_, i) => i % 7 === 3).length)
+  t.equal(db.prepare(`SELECT service FROM lines WHERE line = 'last line without newline'`).pluck().get(), 'fallback')
+})
