@@ -6,6 +6,7 @@
  */
 import { resolve } from 'node:path'
 import type { Logger } from 'pino'
+import { AggregatorRegistry } from 'prom-client'
 import type { LoadedConfig } from './config/load.js'
 import type { SourceConfig } from './config/schema.js'
 import type { Lifecycle, SourceContext } from './core/types.js'
@@ -14,7 +15,8 @@ import { AgentMetrics } from './metrics/internal.js'
 import { PairStateStore } from './metrics/pair-state.js'
 import { createMetricsEngine, type MetricsEngine } from './metrics/rules/engine.js'
 import { createPipeline, type Tap } from './pipeline.js'
-import { createSink, cursorNameOf } from './sinks/index.js'
+import { cursorNameOf } from './sinks/index.js'
+import { hostSinkInWorker } from './sinks/worker-host.js'
 import { isEnding, sources as sourceDefinitions } from './sources/index.js'
 import { enforceRetention } from './store/retention.js'
 import { Store } from './store/store.js'
@@ -54,7 +56,9 @@ export function createAgent({ config, sinks: resolvedSinks }: LoadedConfig, log:
   const transform = createTransform(config.transforms, { metrics })
   const pipeline = createPipeline({ store, transform, taps: [metricsTap], metrics, log, running: () => running })
 
-  const sinks = Object.entries(resolvedSinks).map(([id, resolved]) => createSink(resolved, { id, feed: store, metrics, log: log.child({ sink: id }) }))
+  // Each sink ships from its own thread, reading the store through its own connection.
+  const sinks = Object.entries(resolvedSinks).map(([id, resolved]) => hostSinkInWorker({ id, storePath: store.path, resolved }, log))
+  store.onAppended((lastId) => sinks.forEach((sink) => sink.notifyAppended(lastId)))
   const readers = Object.entries(resolvedSinks).map(([id, resolved]) => cursorNameOf(resolved.type, id))
 
   const sourceEnds: Promise<void>[] = []
@@ -77,7 +81,11 @@ export function createAgent({ config, sinks: resolvedSinks }: LoadedConfig, log:
 
   const http: AgentHttpServer = createHttpServer({
     listen: config.listen,
-    registries: () => [metrics.registry, engine.registry],
+    // The sinks' metrics live in their threads: aggregate them with the main thread's into one exposition.
+    renderMetrics: async () => {
+      const parts = [await metrics.registry.getMetricsAsJSON(), ...(await Promise.all(sinks.map((sink) => sink.metricsJson())))]
+      return (await AggregatorRegistry.aggregate(parts).metrics()) + (await engine.registry.metrics())
+    },
     isReady: () => ready,
   })
 

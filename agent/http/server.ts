@@ -5,14 +5,14 @@
  */
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import type { Registry } from 'prom-client'
+import { Registry } from 'prom-client'
 import type { Lifecycle } from '../core/types.js'
 
 export interface HttpServerOptions {
   /** `host:port`, `[v6]:port`; port 0 picks a free one. */
   listen: string
-  /** Registries rendered one after another on /metrics (the agent's own, the log-derived metrics). */
-  registries: () => readonly Registry[]
+  /** The text of /metrics (Prometheus exposition format). */
+  renderMetrics: () => Promise<string>
   isReady: () => boolean
 }
 
@@ -29,7 +29,7 @@ export function parseListen(listen: string): { host: string; port: number } | un
   return { host: match[1] ?? match[2]!, port }
 }
 
-export function createHttpServer({ listen, registries, isReady }: HttpServerOptions): AgentHttpServer {
+export function createHttpServer({ listen, renderMetrics, isReady }: HttpServerOptions): AgentHttpServer {
   const target = parseListen(listen)
   if (!target) throw new Error(`listen expects HOST:PORT, received ${JSON.stringify(listen)}`)
   let server: Server | undefined
@@ -41,11 +41,10 @@ export function createHttpServer({ listen, registries, isReady }: HttpServerOpti
       return
     }
     if (path === '/metrics') {
-      const all = registries()
-      Promise.all(all.map((registry) => registry.metrics()))
-        .then((texts) => {
-          response.writeHead(200, { 'content-type': all[0]?.contentType ?? 'text/plain; version=0.0.4' })
-          response.end(texts.filter((text) => text.length > 0).join('\n'))
+      renderMetrics()
+        .then((text) => {
+          response.writeHead(200, { 'content-type': Registry.PROMETHEUS_CONTENT_TYPE })
+          response.end(text)
         })
         .catch((error: unknown) => {
           response.writeHead(500, { 'content-type': 'text/plain' }).end(`metrics collection failed: ${String(error)}\n`)

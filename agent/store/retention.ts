@@ -44,16 +44,12 @@ export function enforceRetention(
     outcome.deleted += deleteThrough.run(id).changes
   }
 
-  const oldestKept = store.db
-    .prepare(`SELECT max(id) FROM lines WHERE read_at_ms < ?`)
-    .pluck()
-    .get(nowMs - policy.maxAgeMs) as number | null
-  if (oldestKept !== null) deleteUpTo(oldestKept)
+  const oldestKept = store.lastIdReadBefore(nowMs - policy.maxAgeMs)
+  if (oldestKept !== undefined) deleteUpTo(oldestKept)
 
-  const firstId = store.db.prepare(`SELECT min(id) FROM lines`).pluck()
   for (let size = store.sizeBytes(); size > policy.maxBytes; size = store.sizeBytes()) {
-    const first = firstId.get() as number | null
-    if (first === null) break
+    const first = store.firstId()
+    if (first === undefined) break
     // Lines are roughly alike in size: delete the share of them that the excess is of the whole.
     const share = Math.ceil((store.lineCount() * (size - policy.maxBytes)) / size)
     deleteUpTo(first + Math.min(MAX_SLICE, Math.max(100, share)) - 1)

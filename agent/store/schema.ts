@@ -15,9 +15,14 @@ export function migrate(db: Database.Database): void {
   db.pragma('synchronous = NORMAL')
   db.exec(`
     CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    -- A stream is one label set; service, level and event are three of its
+    -- labels, kept as columns here (not per line) so local queries can filter.
     CREATE TABLE IF NOT EXISTS streams (
       id INTEGER PRIMARY KEY,
-      labels TEXT NOT NULL UNIQUE
+      labels TEXT NOT NULL UNIQUE,
+      service TEXT NOT NULL,
+      level TEXT NOT NULL,
+      event TEXT NOT NULL
     );
     CREATE TABLE IF NOT EXISTS lines (
       id INTEGER PRIMARY KEY,
@@ -25,14 +30,10 @@ export function migrate(db: Database.Database): void {
       ts_nanos INTEGER NOT NULL,
       read_at_ms INTEGER NOT NULL,
       stream_id INTEGER NOT NULL,
-      service TEXT NOT NULL,
-      level TEXT NOT NULL,
-      event TEXT NOT NULL,
       correlation_id TEXT,
       line TEXT NOT NULL
     );
     CREATE INDEX IF NOT EXISTS lines_by_correlation ON lines (correlation_id) WHERE correlation_id IS NOT NULL;
-    CREATE INDEX IF NOT EXISTS lines_by_time ON lines (ts_ms);
     CREATE TABLE IF NOT EXISTS checkpoints (key TEXT PRIMARY KEY, value TEXT NOT NULL);
   `)
   const row = db.prepare(`SELECT value FROM meta WHERE key = 'schema_version'`).get() as { value: string } | undefined

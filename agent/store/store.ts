@@ -30,6 +30,7 @@ const CURSOR_PREFIX = 'cursor:'
 export class Store implements LineFeed {
   readonly db: Database.Database
   private readonly streamIds = new Map<string, number>()
+  private readonly labelsByStreamId = new Map<number, string>()
   private readonly streamIdByLabels = new WeakMap<object, number>()
   private readonly appended = new EventEmitter()
   private newestId: number
@@ -46,22 +47,27 @@ export class Store implements LineFeed {
     migrate(this.db)
     this.statements = {
       insertLine: this.db.prepare(
-        `INSERT INTO lines (ts_ms, ts_nanos, read_at_ms, stream_id, service, level, event, correlation_id, line)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO lines (ts_ms, ts_nanos, read_at_ms, stream_id, correlation_id, line) VALUES (?, ?, ?, ?, ?, ?)`,
       ),
-      insertStream: this.db.prepare(`INSERT INTO streams (labels) VALUES (?) ON CONFLICT (labels) DO UPDATE SET labels = labels RETURNING id`).pluck(),
+      insertStream: this.db
+        .prepare(
+          `INSERT INTO streams (labels, service, level, event) VALUES (?, ?, ?, ?)
+           ON CONFLICT (labels) DO UPDATE SET labels = labels RETURNING id`,
+        )
+        .pluck(),
       upsertCheckpoint: this.db.prepare(`INSERT OR REPLACE INTO checkpoints (key, value) VALUES (?, ?)`),
       getCheckpoint: this.db.prepare(`SELECT value FROM checkpoints WHERE key = ?`).pluck(),
-      readAfter: this.db.prepare(
-        `SELECT lines.id, ts_ms AS tsMs, ts_nanos AS tsNanos, streams.labels, line, read_at_ms AS readAtMs
-         FROM lines JOIN streams ON streams.id = lines.stream_id
-         WHERE lines.id > ? ORDER BY lines.id LIMIT ?`,
-      ),
+      // No join: the hot read maps stream ids to labels from memory. raw() rows are arrays, cheaper than objects.
+      readAfter: this.db.prepare(`SELECT id, ts_ms, ts_nanos, stream_id, line, read_at_ms FROM lines WHERE id > ? ORDER BY id LIMIT ?`).raw(),
       lastId: this.db.prepare(`SELECT max(id) FROM lines`).pluck(),
+      firstId: this.db.prepare(`SELECT min(id) FROM lines`).pluck(),
+      firstAtOrAfter: this.db.prepare(`SELECT id, read_at_ms AS readAtMs FROM lines WHERE id >= ? ORDER BY id LIMIT 1`),
       readAtOf: this.db.prepare(`SELECT read_at_ms FROM lines WHERE id = ?`).pluck(),
+      streamLabels: this.db.prepare(`SELECT labels FROM streams WHERE id = ?`).pluck(),
       byCorrelation: this.db.prepare(
-        `SELECT id, ts_ms AS tsMs, ts_nanos AS tsNanos, service, level, event, correlation_id AS correlationId, line
-         FROM lines WHERE correlation_id = ? ORDER BY ts_ms, ts_nanos, id LIMIT ?`,
+        `SELECT lines.id, ts_ms AS tsMs, ts_nanos AS tsNanos, service, level, event, correlation_id AS correlationId, line
+         FROM lines JOIN streams ON streams.id = lines.stream_id
+         WHERE correlation_id = ? ORDER BY ts_ms, ts_nanos, lines.id LIMIT ?`,
       ),
     }
     this.appendInTransaction = this.db.transaction((events, checkpoints, alsoInTransaction) => {
@@ -71,10 +77,7 @@ export class Store implements LineFeed {
           event.tsMs,
           event.tsNanos,
           readAtMs,
-          this.streamId(event.labels),
-          event.service,
-          event.level,
-          event.event,
+          this.streamId(event),
           event.correlationId,
           event.line,
         )
@@ -84,6 +87,7 @@ export class Store implements LineFeed {
     })
     for (const row of this.db.prepare(`SELECT id, labels FROM streams`).all() as { id: number; labels: string }[]) {
       this.streamIds.set(row.labels, row.id)
+      this.labelsByStreamId.set(row.id, row.labels)
     }
     this.newestId = (this.statements.lastId.get() as number | null) ?? 0
     this.appended.setMaxListeners(0)
@@ -102,14 +106,15 @@ export class Store implements LineFeed {
     }
   }
 
-  private streamId(labels: Readonly<Record<string, string>>): number {
+  private streamId({ labels, service, level, event }: LogEvent): number {
     const known = this.streamIdByLabels.get(labels)
     if (known !== undefined) return known
     const text = formatLabels(labels)
     let id = this.streamIds.get(text)
     if (id === undefined) {
-      id = this.statements.insertStream.get(text) as number
+      id = this.statements.insertStream.get(text, service, level, event) as number
       this.streamIds.set(text, id)
+      this.labelsByStreamId.set(id, text)
     }
     // Transforms share one frozen labels object per label set: identity is a cheap cache key.
     if (Object.isFrozen(labels)) this.streamIdByLabels.set(labels, id)
@@ -121,7 +126,34 @@ export class Store implements LineFeed {
   }
 
   readAfter(afterId: number, limit: number): StoredLine[] {
-    return this.statements.readAfter.all(afterId, limit) as StoredLine[]
+    const rows = this.statements.readAfter.all(afterId, limit) as [number, number, number, number, string, number][]
+    return rows.map(([id, tsMs, tsNanos, streamId, line, readAtMs]) => ({
+      id,
+      tsMs,
+      tsNanos,
+      labels: this.labelsByStreamId.get(streamId) ?? this.loadStreamLabels(streamId),
+      line,
+      readAtMs,
+    }))
+  }
+
+  /** A stream another connection (the main thread, for a sink's worker) created after this one loaded them. */
+  private loadStreamLabels(streamId: number): string {
+    const labels = this.statements.streamLabels.get(streamId) as string
+    this.labelsByStreamId.set(streamId, labels)
+    return labels
+  }
+
+  /** Calls `listener` with the newest id after every append that stored lines. */
+  onAppended(listener: (lastId: number) => void): void {
+    this.appended.on('lines', () => listener(this.newestId))
+  }
+
+  /** For a connection that only reads: another connection stored lines up to `lastId`. */
+  noteAppendedElsewhere(lastId: number): void {
+    if (lastId <= this.newestId) return
+    this.newestId = lastId
+    this.appended.emit('lines')
   }
 
   cursor(name: string): number {
@@ -173,8 +205,37 @@ export class Store implements LineFeed {
     return (pages - free) * pageSize
   }
 
+  /** Id of the oldest stored line, if any. */
+  firstId(): number | undefined {
+    return (this.statements.firstId.get() as number | null) ?? undefined
+  }
+
+  /**
+   * Lines are only ever appended (ids grow) and deleted oldest first, so the
+   * ids in the store are contiguous: the count is one subtraction, where
+   * `count(*)` would scan every row.
+   */
   lineCount(): number {
-    return this.db.prepare(`SELECT count(*) FROM lines`).pluck().get() as number
+    const first = this.firstId()
+    return first === undefined ? 0 : this.newestId - first + 1
+  }
+
+  /**
+   * The newest line read before `cutoffMs`, found by binary search over ids
+   * (read times grow with ids, as lines are appended as they are read) in
+   * about 20 index lookups, instead of scanning an unindexed column.
+   */
+  lastIdReadBefore(cutoffMs: number): number | undefined {
+    let low = this.firstId()
+    if (low === undefined || this.readAtMs(low)! >= cutoffMs) return undefined
+    let high = this.newestId
+    while (low < high) {
+      const mid = Math.ceil((low + high) / 2)
+      const row = this.statements.firstAtOrAfter.get(mid) as { id: number; readAtMs: number } | undefined
+      if (row !== undefined && row.readAtMs < cutoffMs) low = row.id
+      else high = mid - 1
+    }
+    return low
   }
 
   close(): void {

@@ -65,5 +65,5 @@ t.test('stdin: every piped line is stored, then the agent exits 0 at end of inpu
   t.teardown(() => db.close())
   t.equal(db.prepare('SELECT count(*) FROM lines').pluck().get(), 5_001)
   t.equal(db.prepare(`SELECT count(*) FROM lines WHERE correlation_id = 'req-3'`).pluck().get(), lines.filter((_, i) => i % 7 === 3).length)
-  t.equal(db.prepare(`SELECT service FROM lines WHERE line = 'last line without newline'`).pluck().get(), 'fallback')
+  t.equal(db.prepare(`SELECT service FROM lines JOIN streams ON streams.id = stream_id WHERE line = 'last line without newline'`).pluck().get(), 'fallback')
 })

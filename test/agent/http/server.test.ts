@@ -7,16 +7,16 @@ t.test('parseListen accepts host:port and [v6]:port only', async (t) => {
   t.same(parseListen('[::1]:0'), { host: '::1', port: 0 })
   t.same(parseListen('localhost:80'), { host: 'localhost', port: 80 })
   for (const bad of ['9480', '127.0.0.1', '127.0.0.1:99999', ':9480', 'a:b']) t.equal(parseListen(bad), undefined, bad)
-  t.throws(() => createHttpServer({ listen: 'nope', registries: () => [], isReady: () => true }), /HOST:PORT/)
+  t.throws(() => createHttpServer({ listen: 'nope', renderMetrics: async () => '', isReady: () => true }), /HOST:PORT/)
 })
 
-t.test('serves /metrics from every registry, /ready and /healthz', async (t) => {
+t.test('serves /metrics as rendered, /ready and /healthz', async (t) => {
   const first = new Registry()
   const second = new Registry()
   new Counter({ name: 'first_total', help: 'first', registers: [first] }).inc(3)
   new Counter({ name: 'second_total', help: 'second', registers: [second] }).inc(5)
   let ready = false
-  const server = createHttpServer({ listen: '127.0.0.1:0', registries: () => [first, second], isReady: () => ready })
+  const server = createHttpServer({ listen: '127.0.0.1:0', renderMetrics: async () => (await first.metrics()) + (await second.metrics()), isReady: () => ready })
   t.teardown(() => server.stop())
   await server.start()
   await server.start()
@@ -40,7 +40,7 @@ t.test('serves /metrics from every registry, /ready and /healthz', async (t) => 
 })
 
 t.test('stop is safe before start and twice', async (t) => {
-  const server = createHttpServer({ listen: '127.0.0.1:0', registries: () => [], isReady: () => true })
+  const server = createHttpServer({ listen: '127.0.0.1:0', renderMetrics: async () => '', isReady: () => true })
   await server.stop()
   await server.start()
   await server.stop()
