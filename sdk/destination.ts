@@ -1,6 +1,7 @@
 /**
  * Where log lines go: stdout, a file descriptor or a file path, through
- * pino's SonicBoom with asynchronous writes, flushed synchronously at exit.
+ * pino's SonicBoom: synchronous writes to descriptors, asynchronous ones to
+ * files, flushed synchronously at exit.
  */
 import { mkdirSync, openSync } from 'node:fs'
 import { dirname } from 'node:path'
@@ -21,8 +22,9 @@ const sharedByFd = new Map<number, OwnedDestination>()
 
 /**
  * Opens a destination: a file descriptor (1 = stdout, the default) or a file
- * path (parent directories created, appended to). Writes are asynchronous and
- * flushed synchronously on exit, SIGTERM and uncaught exceptions.
+ * path (parent directories created, appended to). Writes to a path are
+ * asynchronous and flushed synchronously on exit, SIGTERM and uncaught
+ * exceptions; writes to a descriptor are synchronous.
  * Descriptors are shared (one destination per fd); paths are opened anew.
  *
  * A path is opened synchronously here because SonicBoom opens paths
@@ -42,8 +44,12 @@ export function openDestination(target: string | number = 1): OwnedDestination {
   } else {
     throw new TypeError(`openDestination: expected a file descriptor or a path, received ${JSON.stringify(target)}`)
   }
-  const destination = pino.destination({ dest: fd, sync: false })
-  const untrack = trackForExit({ flushSync: () => destination.flushSync() })
+  // Descriptors (stdout, pipes) are written synchronously, as pino's own
+  // default does: a SonicBoom retrying a write to a full pipe (EAGAIN) holds
+  // that chunk outside what its flushSync writes, so an asynchronous pipe
+  // can lose lines at exit. Files never answer EAGAIN and stay asynchronous.
+  const destination = pino.destination({ dest: fd, sync: typeof target === 'number' })
+  const untrack = trackForExit({ flushSync: () => destination.flushSync(), drain: () => flushDestination(destination) })
   destination.on('close', () => {
     untrack()
     sharedByFd.delete(fd)

@@ -4,10 +4,13 @@
  *
  * - `exit`: flush (no event loop left, so only synchronous writes land).
  * - SIGTERM: unless something else listens for SIGTERM (the application's
- *   shutdown, signal-exit), flush and re-raise the signal with the default
- *   action so the process still dies of SIGTERM (exit status 143 in a shell),
- *   as it would without us. Otherwise the process lives on: writes continue
- *   and `exit` flushes.
+ *   shutdown, signal-exit), let the asynchronous writes drain (up to
+ *   SIGTERM_DRAIN_MS), flush, and re-raise the signal with the default action
+ *   so the process still dies of SIGTERM (exit status 143 in a shell), as it
+ *   would without us. Draining first matters: a SonicBoom retrying a write to
+ *   a full pipe (EAGAIN) holds that chunk outside what `flushSync` writes, so
+ *   a synchronous flush alone would lose it. Otherwise the process lives on:
+ *   writes continue and `exit` flushes.
  * - uncaught exception: `uncaughtExceptionMonitor` (not `uncaughtException`,
  *   which would change the default crash behaviour): log it as fatal through
  *   the first registered logger, then flush; Node then exits with status 1.
@@ -16,10 +19,14 @@
 /** Something to flush at exit, or to report an uncaught exception through. */
 export interface ExitParticipant {
   flushSync?(): void
+  /** Resolves once asynchronous writes in flight have landed. */
+  drain?(): Promise<void>
   logUncaught?(error: unknown, origin: string): void
 }
 
 const participants = new Set<ExitParticipant>()
+/** Longest SIGTERM waits for writes to drain before flushing synchronously and dying. */
+const SIGTERM_DRAIN_MS = 2_000
 let installed = false
 
 /** Registers `participant` for the exit handlers; returns its unregister function. */
@@ -57,8 +64,12 @@ function flushAll(): void {
 function onSigterm(): void {
   process.removeListener('SIGTERM', onSigterm)
   if (process.listenerCount('SIGTERM') === 0) {
-    flushAll()
-    process.kill(process.pid, 'SIGTERM')
+    const drained = Promise.allSettled([...participants].map((participant) => participant.drain?.()))
+    const deadline = new Promise((resolve) => setTimeout(resolve, SIGTERM_DRAIN_MS).unref())
+    void Promise.race([drained, deadline]).then(() => {
+      flushAll()
+      process.kill(process.pid, 'SIGTERM')
+    })
     return
   }
   // Someone else handles this signal and the process lives on, so pending

@@ -98,7 +98,7 @@ t.test('lines are found by correlation id in entry-time order', async (t) => {
   store.append([
     event(5, { correlationId: 'req-1', tsMs: 3000, service: 'auto_executor' }),
     event(6, { correlationId: 'req-2', tsMs: 1000 }),
-    event(7, { correlationId: 'req-1', tsMs: 1000, service: 'ai_engine' }),
+    event(7, { correlationId: 'req-1', tsMs: 1000, service: 'ai_engine', labels: Object.freeze({ ...labelsA, service: 'ai_engine' }) }),
   ])
   const found = store.linesByCorrelationId('req-1')
   t.same(
