@@ -10,6 +10,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { tailingAgentYaml } from '../test/support/agent-process.js'
 import { startLokiDouble } from '../test/support/loki-double.js'
 import { writeLogFile } from '../test/support/log-generator.js'
 import { median } from './measure.js'
@@ -44,15 +45,7 @@ async function runAgent(logFile: string, metricsOn: boolean): Promise<AgentRun> 
     const config = join(dir, 'agent.yaml')
     writeFileSync(
       config,
-      [
-        `data_dir: ${JSON.stringify(join(dir, 'data'))}`,
-        `listen: 127.0.0.1:0`,
-        `sources:`,
-        `  bench: { type: file, include: [${JSON.stringify(logFile)}], read_from: beginning }`,
-        `sinks:`,
-        `  loki: { type: loki, endpoint: ${JSON.stringify(loki.url)} }`,
-        `metrics: { defaults: ${metricsOn} }`,
-      ].join('\n'),
+      tailingAgentYaml({ dir, include: logFile, lokiUrl: loki.url, extra: `metrics: { defaults: ${metricsOn} }` }),
     )
     const child = spawn(process.execPath, [CLI, 'agent', '--config', config], { stdio: ['ignore', 'ignore', 'pipe'] })
     let stderr = ''

@@ -9,7 +9,7 @@ import { appendFileSync, copyFileSync, mkdtempSync, renameSync, rmSync, truncate
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startLokiDouble, type LokiDouble } from '../support/loki-double.js'
-import { startAgentProcess, waitFor } from '../support/agent-process.js'
+import { startAgentProcess, tailingAgentYaml, waitFor } from '../support/agent-process.js'
 
 function workdir(t: Test): string {
   const dir = mkdtempSync(join(tmpdir(), 'threadline-faults-'))
@@ -32,16 +32,14 @@ function lineWriter(path: string, limit = Infinity) {
 
 const line = (n: number) => JSON.stringify({ ts: new Date(Date.now()).toISOString(), level: 'info', service: 'auto_executor', event: 'LOG', msg: `line ${n}`, seq: n })
 
-function agentYaml(dir: string, include: string, loki: LokiDouble, extra = ''): string {
-  return [
-    `data_dir: ${JSON.stringify(join(dir, 'data'))}`,
-    `listen: 127.0.0.1:0`,
-    `sources:`,
-    `  app: { type: file, include: [${JSON.stringify(include)}], read_from: beginning, poll_interval: 50ms }`,
-    `sinks:`,
-    `  loki: { type: loki, endpoint: ${JSON.stringify(loki.url)}, batch: { max_wait: 100ms }, retry: { min_backoff: 50ms, max_backoff: 1s } }`,
-    extra,
-  ].join('\n')
+function agentYaml(dir: string, include: string, loki: LokiDouble): string {
+  return tailingAgentYaml({
+    dir,
+    include,
+    lokiUrl: loki.url,
+    sourceFields: 'poll_interval: 50ms',
+    lokiFields: 'batch: { max_wait: 100ms }, retry: { min_backoff: 50ms, max_backoff: 1s }',
+  })
 }
 
 /** Asserts the double holds lines 0..n-1 exactly once each, in order. */

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startLokiDouble } from '../support/loki-double.js'
-import { startAgentProcess, waitFor } from '../support/agent-process.js'
+import { startAgentProcess, tailingAgentYaml, waitFor } from '../support/agent-process.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'threadline-bad-input-'))
 t.teardown(() => rmSync(dir, { recursive: true, force: true }))
@@ -39,14 +39,7 @@ writeFileSync(join(dir, 'bad.log'), Buffer.concat(chunks))
 
 const agent = await startAgentProcess(
   dir,
-  [
-    `data_dir: ${JSON.stringify(join(dir, 'data'))}`,
-    'listen: 127.0.0.1:0',
-    'sources:',
-    `  app: { type: file, include: [${JSON.stringify(join(dir, 'bad.log'))}], read_from: beginning }`,
-    'sinks:',
-    `  loki: { type: loki, endpoint: ${JSON.stringify(loki.url)}, batch: { max_wait: 100ms } }`,
-  ].join('\n'),
+  tailingAgentYaml({ dir, include: join(dir, 'bad.log'), lokiUrl: loki.url, lokiFields: 'batch: { max_wait: 100ms }' }),
 )
 t.teardown(() => agent.kill())
 const expectedDelivered = nonEmptyCorpusLines + distinctEvents

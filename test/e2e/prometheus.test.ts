@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { startAgentProcess, waitFor } from '../support/agent-process.js'
+import { startAgentProcess, tailingAgentYaml, waitFor } from '../support/agent-process.js'
 import { writeLogFile } from '../support/log-generator.js'
 import { startPrometheus } from '../support/prometheus.js'
 
@@ -22,12 +22,7 @@ const counts = await writeLogFile(join(dir, 'app.log'), { lines: LINES, startMs:
 
 const agent = await startAgentProcess(
   dir,
-  [
-    `data_dir: ${JSON.stringify(join(dir, 'data'))}`,
-    'listen: 127.0.0.1:0',
-    'sources:',
-    `  app: { type: file, include: [${JSON.stringify(join(dir, 'app.log'))}], read_from: beginning }`,
-  ].join('\n'),
+  tailingAgentYaml({ dir, include: join(dir, 'app.log') }),
 )
 t.teardown(() => agent.kill())
 const prometheus = await startPrometheus([`127.0.0.1:${agent.port}`])

@@ -76,3 +76,31 @@ export async function waitFor(what: string, check: () => boolean | Promise<boole
     await new Promise((resolve) => setTimeout(resolve, 50))
   }
 }
+
+export interface TailingAgentConfig {
+  /** The store goes to `<dir>/data`. */
+  dir: string
+  /** Glob of the files the `app` source tails from the beginning. */
+  include: string
+  /** When set, a `loki` sink pushes there. */
+  lokiUrl?: string
+  /** More fields of the file source, flow-style (`poll_interval: 50ms`). */
+  sourceFields?: string
+  /** More fields of the loki sink, flow-style (`batch: { max_wait: 100ms }`). */
+  lokiFields?: string
+  /** More top-level YAML (`metrics: { defaults: false }`). */
+  extra?: string
+}
+
+/** The config most process-level tests and the bench run: one file source, maybe a Loki sink, a free port. */
+export function tailingAgentYaml({ dir, include, lokiUrl, sourceFields, lokiFields, extra }: TailingAgentConfig): string {
+  const more = (fields: string | undefined) => (fields ? `, ${fields}` : '')
+  return [
+    `data_dir: ${JSON.stringify(join(dir, 'data'))}`,
+    'listen: 127.0.0.1:0',
+    'sources:',
+    `  app: { type: file, include: [${JSON.stringify(include)}], read_from: beginning${more(sourceFields)} }`,
+    ...(lokiUrl ? ['sinks:', `  loki: { type: loki, endpoint: ${JSON.stringify(lokiUrl)}${more(lokiFields)} }`] : []),
+    extra ?? '',
+  ].join('\n')
+}
