@@ -39,7 +39,7 @@ export class Store implements LineFeed {
     events: readonly LogEvent[],
     checkpoints: readonly Checkpoint[],
     alsoInTransaction?: () => void,
-  ) => void
+  ) => number
 
   constructor(readonly path: string) {
     mkdirSync(dirname(path), { recursive: true })
@@ -72,8 +72,9 @@ export class Store implements LineFeed {
     }
     this.appendInTransaction = this.db.transaction((events, checkpoints, alsoInTransaction) => {
       const readAtMs = Date.now()
+      let lastId = this.newestId
       for (const event of events) {
-        this.statements.insertLine.run(
+        const { lastInsertRowid } = this.statements.insertLine.run(
           event.tsMs,
           event.tsNanos,
           readAtMs,
@@ -81,9 +82,11 @@ export class Store implements LineFeed {
           event.correlationId,
           event.line,
         )
+        lastId = Number(lastInsertRowid)
       }
       for (const { key, value } of checkpoints) this.statements.upsertCheckpoint.run(key, value)
       alsoInTransaction?.()
+      return lastId
     })
     for (const row of this.db.prepare(`SELECT id, labels FROM streams`).all() as { id: number; labels: string }[]) {
       this.streamIds.set(row.labels, row.id)
@@ -99,9 +102,10 @@ export class Store implements LineFeed {
    * so lines, positions and derived state can never disagree after a crash.
    */
   append(events: readonly LogEvent[], checkpoints: readonly Checkpoint[] = [], alsoInTransaction?: () => void): void {
-    this.appendInTransaction(events, checkpoints, alsoInTransaction)
+    // Taken from the inserts, once committed: a rolled-back batch leaves it alone.
+    const lastId = this.appendInTransaction(events, checkpoints, alsoInTransaction)
     if (events.length > 0) {
-      this.newestId = (this.statements.lastId.get() as number | null) ?? this.newestId
+      this.newestId = lastId
       this.appended.emit('lines')
     }
   }
@@ -162,12 +166,6 @@ export class Store implements LineFeed {
 
   commitCursor(name: string, id: number): void {
     this.statements.upsertCheckpoint.run(CURSOR_PREFIX + name, String(id))
-  }
-
-  /** Every reader's committed cursor, by reader name. */
-  cursors(): Map<string, number> {
-    const rows = this.db.prepare(`SELECT key, value FROM checkpoints WHERE key LIKE 'cursor:%'`).all() as { key: string; value: string }[]
-    return new Map(rows.map((row) => [row.key.slice(CURSOR_PREFIX.length), Number(row.value)]))
   }
 
   lastId(): number {

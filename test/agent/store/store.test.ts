@@ -75,7 +75,7 @@ t.test('cursors are per reader and default to 0', async (t) => {
   store.commitCursor('loki:default', 2)
   store.commitCursor('stdout', 1)
   t.equal(store.cursor('loki:default'), 2)
-  t.same([...store.cursors()].sort(), [['loki:default', 2], ['stdout', 1]])
+  t.equal(store.cursor('stdout'), 1, 'one reader committing does not move another')
 })
 
 t.test('waitForLines resolves on append and on timeout', async (t) => {
