@@ -45,13 +45,7 @@ process.stdout.write(
 
 /** Every few seconds: how much is stored, and one recent request's path across services. */
 const report = setInterval(() => {
-  const recent = agent.store.db
-    .prepare(
-      `SELECT correlation_id FROM lines JOIN streams ON streams.id = lines.stream_id
-       WHERE event = 'ORDER_RESPONSE' AND correlation_id IS NOT NULL ORDER BY lines.id DESC LIMIT 1`,
-    )
-    .pluck()
-    .get() as string | undefined
+  const recent = agent.store.newestCorrelationId('ORDER_RESPONSE')
   process.stdout.write(`stored ${agent.store.lineCount()} lines\n`)
   if (!recent) return
   process.stdout.write(`  request ${recent}:\n`)

@@ -32,7 +32,6 @@ export function enforceRetention(
   const deliveredUpTo = Math.min(store.lastId(), ...readers.map((name) => store.cursor(name)))
   const outcome: RetentionOutcome = { deleted: 0, undeliveredDeleted: 0 }
   const countBetween = store.db.prepare(`SELECT count(*) FROM lines WHERE id > ? AND id <= ?`).pluck()
-  const deleteThrough = store.db.prepare(`DELETE FROM lines WHERE id <= ?`)
   let undeliveredFrom = deliveredUpTo
   const deleteUpTo = (id: number): void => {
     if (id > undeliveredFrom) {
@@ -41,7 +40,7 @@ export function enforceRetention(
       outcome.undeliveredDeleted += lost
       if (lost > 0) metrics.linesDropped.inc({ reason: 'retention' }, lost)
     }
-    outcome.deleted += deleteThrough.run(id).changes
+    outcome.deleted += store.deleteThrough(id)
   }
 
   const oldestKept = store.lastIdReadBefore(nowMs - policy.maxAgeMs)

@@ -11,7 +11,7 @@ import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
 import type { Checkpoint, LineFeed, LogEvent, StoredLine } from '../core/types.js'
 import { formatLabels } from '../../transports/loki/labels.js'
-import { migrate } from './schema.js'
+import { SEGMENT_BITS, migrate } from './schema.js'
 
 /** A line as local queries (`threadline trace`) see it. */
 export interface QueriedLine {
@@ -26,6 +26,12 @@ export interface QueriedLine {
 }
 
 const CURSOR_PREFIX = 'cursor:'
+/**
+ * SQLite's own default page cache, per connection; better-sqlite3 raises it
+ * to 16 MiB. Appends and cursor reads touch the newest pages only: measured,
+ * the agent runs as fast with 2 MiB and its RSS is 15 MB lower.
+ */
+const PAGE_CACHE_KIB = 2000
 
 export class Store implements LineFeed {
   readonly db: Database.Database
@@ -45,10 +51,14 @@ export class Store implements LineFeed {
     mkdirSync(dirname(path), { recursive: true })
     this.db = new Database(path)
     migrate(this.db)
+    this.db.pragma(`cache_size = -${PAGE_CACHE_KIB}`)
     this.statements = {
-      insertLine: this.db.prepare(
-        `INSERT INTO lines (ts_ms, ts_nanos, read_at_ms, stream_id, correlation_id, line) VALUES (?, ?, ?, ?, ?, ?)`,
-      ),
+      insertLine: this.db.prepare(`INSERT INTO lines (id, ts_ms, ts_nanos, read_at_ms, stream_id, line) VALUES (?, ?, ?, ?, ?, ?)`),
+      insertCorrelation: this.db.prepare(`INSERT OR IGNORE INTO correlations (segment, correlation_id, line_id) VALUES (?, ?, ?)`),
+      saveLastId: this.db.prepare(`INSERT OR REPLACE INTO meta (key, value) VALUES ('last_line_id', ?)`),
+      savedLastId: this.db.prepare(`SELECT value FROM meta WHERE key = 'last_line_id'`).pluck(),
+      deleteLinesThrough: this.db.prepare(`DELETE FROM lines WHERE id <= ?`),
+      deleteSegmentsBefore: this.db.prepare(`DELETE FROM correlations WHERE segment < ?`),
       insertStream: this.db
         .prepare(
           `INSERT INTO streams (labels, service, level, event) VALUES (?, ?, ?, ?)
@@ -64,26 +74,34 @@ export class Store implements LineFeed {
       firstAtOrAfter: this.db.prepare(`SELECT id, read_at_ms AS readAtMs FROM lines WHERE id >= ? ORDER BY id LIMIT 1`),
       readAtOf: this.db.prepare(`SELECT read_at_ms FROM lines WHERE id = ?`).pluck(),
       streamLabels: this.db.prepare(`SELECT labels FROM streams WHERE id = ?`).pluck(),
+      // One probe per segment, the segments enumerated by the CTE (a range over `segment` alone would scan it).
       byCorrelation: this.db.prepare(
-        `SELECT lines.id, ts_ms AS tsMs, ts_nanos AS tsNanos, service, level, event, correlation_id AS correlationId, line
-         FROM lines JOIN streams ON streams.id = lines.stream_id
-         WHERE correlation_id = ? ORDER BY ts_ms, ts_nanos, lines.id LIMIT ?`,
+        `WITH RECURSIVE probe(segment) AS (SELECT :first UNION ALL SELECT segment + 1 FROM probe WHERE segment < :last)
+         SELECT lines.id, ts_ms AS tsMs, ts_nanos AS tsNanos, service, level, event, correlation_id AS correlationId, line
+         FROM probe
+         JOIN correlations ON correlations.segment = probe.segment AND correlations.correlation_id = :correlationId
+         JOIN lines ON lines.id = correlations.line_id
+         JOIN streams ON streams.id = lines.stream_id
+         ORDER BY ts_ms, ts_nanos, lines.id LIMIT :limit`,
       ),
+      newestCorrelationOf: this.db
+        .prepare(
+          `SELECT correlation_id FROM correlations
+           JOIN lines ON lines.id = correlations.line_id JOIN streams ON streams.id = lines.stream_id
+           WHERE correlations.segment >= ? AND event = ? ORDER BY line_id DESC LIMIT 1`,
+        )
+        .pluck(),
     }
     this.appendInTransaction = this.db.transaction((events, checkpoints, alsoInTransaction) => {
       const readAtMs = Date.now()
+      // Ids are given, not left to SQLite, which restarts at 1 once retention has emptied the table: a sink's cursor would skip the new lines.
       let lastId = this.newestId
       for (const event of events) {
-        const { lastInsertRowid } = this.statements.insertLine.run(
-          event.tsMs,
-          event.tsNanos,
-          readAtMs,
-          this.streamId(event),
-          event.correlationId,
-          event.line,
-        )
-        lastId = Number(lastInsertRowid)
+        lastId++
+        this.statements.insertLine.run(lastId, event.tsMs, event.tsNanos, readAtMs, this.streamId(event), event.line)
+        if (event.correlationId !== null) this.statements.insertCorrelation.run(lastId >> SEGMENT_BITS, event.correlationId, lastId)
       }
+      if (events.length > 0) this.statements.saveLastId.run(String(lastId))
       for (const { key, value } of checkpoints) this.statements.upsertCheckpoint.run(key, value)
       alsoInTransaction?.()
       return lastId
@@ -92,7 +110,7 @@ export class Store implements LineFeed {
       this.streamIds.set(row.labels, row.id)
       this.labelsByStreamId.set(row.id, row.labels)
     }
-    this.newestId = (this.statements.lastId.get() as number | null) ?? 0
+    this.newestId = Math.max((this.statements.lastId.get() as number | null) ?? 0, Number(this.statements.savedLastId.get() ?? 0))
     this.appended.setMaxListeners(0)
   }
 
@@ -192,7 +210,27 @@ export class Store implements LineFeed {
 
   /** Every stored line of one request, across services, in entry-time order. */
   linesByCorrelationId(correlationId: string, limit = 10_000): QueriedLine[] {
-    return this.statements.byCorrelation.all(correlationId, limit) as QueriedLine[]
+    const first = this.firstId()
+    if (first === undefined) return []
+    return this.statements.byCorrelation.all({
+      first: first >> SEGMENT_BITS,
+      last: this.newestId >> SEGMENT_BITS,
+      correlationId,
+      limit,
+    }) as QueriedLine[]
+  }
+
+  /** The correlation id of the newest line with this event among the newest two segments' lines, if any. */
+  newestCorrelationId(event: string): string | undefined {
+    return (this.statements.newestCorrelationOf.get(Math.max(0, (this.newestId >> SEGMENT_BITS) - 1), event) as string | undefined) ?? undefined
+  }
+
+  /** Deletes the lines up to and including `id`, and the correlation segments wholly within them; returns how many lines went. */
+  deleteThrough(id: number): number {
+    return this.db.transaction(() => {
+      this.statements.deleteSegmentsBefore.run((id + 1) >> SEGMENT_BITS)
+      return this.statements.deleteLinesThrough.run(id).changes
+    })()
   }
 
   /** Pages in use (freed pages excluded), in bytes. */

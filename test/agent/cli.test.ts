@@ -28,6 +28,21 @@ t.test('--check-config: 0 for a valid config, 2 with each error and its path', a
   t.match(failed.stderr, new RegExp(`invalid config \\(${bad.replace(/[/.]/g, '\\$&')}\\)`))
 })
 
+t.test('the built executable runs through its shebang, with the node flags it sets', async (t) => {
+  const probe = join(dir, 'flags.mjs')
+  writeFileSync(probe, 'process.stdout.write(JSON.stringify(process.execArgv))\n')
+  const shebang = spawnSync('head', ['-1', CLI], { encoding: 'utf8' }).stdout.trim()
+  t.match(shebang, /^#!\/usr\/bin\/env -S node (--[\w-]+=\d+ ?)+$/)
+  const flags = shebang.replace('#!/usr/bin/env -S node ', '').split(' ')
+  // The same interpreter line, run on a probe script: node accepts the flags and applies them.
+  const applied = spawnSync('/usr/bin/env', ['-S', `node ${flags.join(' ')}`, probe], { encoding: 'utf8' })
+  t.equal(applied.status, 0, applied.stderr)
+  t.same(JSON.parse(applied.stdout), flags)
+  const direct = spawnSync(CLI, ['agent', '--help'], { encoding: 'utf8', env })
+  t.equal(direct.status, 0, `executable bit and shebang work: ${direct.error ?? direct.stderr}`)
+  t.match(direct.stdout, /usage: threadline agent/)
+})
+
 t.test('bad flags and unknown commands exit 2 with usage; --help exits 0', async (t) => {
   const badFlag = run(['agent', '--tial', 'x'])
   t.equal(badFlag.status, 2)
@@ -64,6 +79,6 @@ t.test('stdin: every piped line is stored, then the agent exits 0 at end of inpu
   const db = new Database(join(dataDir, 'store.db'), { readonly: true })
   t.teardown(() => db.close())
   t.equal(db.prepare('SELECT count(*) FROM lines').pluck().get(), 5_001)
-  t.equal(db.prepare(`SELECT count(*) FROM lines WHERE correlation_id = 'req-3'`).pluck().get(), lines.filter((_, i) => i % 7 === 3).length)
+  t.equal(db.prepare(`SELECT count(*) FROM correlations WHERE correlation_id = 'req-3'`).pluck().get(), lines.filter((_, i) => i % 7 === 3).length)
   t.equal(db.prepare(`SELECT service FROM lines JOIN streams ON streams.id = stream_id WHERE line = 'last line without newline'`).pluck().get(), 'fallback')
 })

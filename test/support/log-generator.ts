@@ -42,6 +42,13 @@ function random(seed: number): () => number {
   }
 }
 
+/** A version-4 UUID from the seeded PRNG: random ids, as the SDK's randomUUID() makes them, hit the store's index as production does. */
+function uuid(next: () => number): string {
+  const hex = (digits: number) => Math.floor(next() * 16 ** digits).toString(16).padStart(digits, '0')
+  const variant = (8 + Math.floor(next() * 4)).toString(16)
+  return `${hex(8)}-${hex(4)}-4${hex(3)}-${variant}${hex(3)}-${hex(6)}${hex(6)}`
+}
+
 /** Yields lines one at a time and fills `counts` as it goes. */
 export function* generateLines(options: GeneratorOptions, counts: GeneratedCounts = emptyCounts()): Generator<string> {
   const { lines, startMs = Date.now() - lines, unansweredEvery = 10, responseDelayMs = 40, seed = 1 } = options
@@ -66,7 +73,8 @@ export function* generateLines(options: GeneratorOptions, counts: GeneratedCount
     }
     const roll = next()
     if (roll < 0.1 && counts.lines + 3 < lines) {
-      const id = `c${seed}-${flows++}`
+      const id = uuid(next)
+      flows++
       const symbol = SYMBOLS[flows % SYMBOLS.length]!
       counts.intents++
       yield line(tsMs, 'ai_engine', 'info', 'INTENT_RECEIVED', id, `Intent received: ${symbol}`, `,"symbol":"${symbol}","intent_id":"intent_${flows}","confidence":${roll.toFixed(3)}`)

@@ -6,6 +6,8 @@ import type { LogEvent } from '../../../agent/core/types.js'
 import { AgentMetrics } from '../../../agent/metrics/internal.js'
 import { Store } from '../../../agent/store/store.js'
 import { enforceRetention } from '../../../agent/store/retention.js'
+import { SCHEMA_VERSION, SEGMENT_BITS } from '../../../agent/store/schema.js'
+import Database from 'better-sqlite3'
 
 function tempStorePath(t: Test): string {
   const dir = mkdtempSync(join(tmpdir(), 'threadline-store-'))
@@ -126,6 +128,93 @@ t.test('retention by age keeps recent lines and counts undelivered ones it drops
   const kept = enforceRetention(store, { maxAgeMs: 60_000, maxBytes: 1 << 30 }, ['loki:default'], metrics)
   t.same(kept, { deleted: 0, undeliveredDeleted: 0 })
   t.equal(store.lineCount(), 1)
+  t.same(store.readAfter(4, 10).map((l) => l.id), [5], 'ids go on after the table was emptied: a cursor at 4 sees the new line')
+})
+
+t.test('ids never restart, even when retention emptied the store before a restart', async (t) => {
+  const path = tempStorePath(t)
+  const metrics = new AgentMetrics({ processMetrics: false })
+  const store = new Store(path)
+  store.append([event(1), event(2), event(3)])
+  store.commitCursor('loki:default', 3)
+  enforceRetention(store, { maxAgeMs: 60_000, maxBytes: 1 << 30 }, ['loki:default'], metrics, Date.now() + 120_000)
+  t.equal(store.lineCount(), 0)
+  store.close()
+
+  const reopened = new Store(path)
+  t.teardown(() => reopened.close())
+  t.equal(reopened.lastId(), 3)
+  reopened.append([event(4)])
+  t.same(reopened.readAfter(reopened.cursor('loki:default'), 10).map((l) => l.id), [4])
+})
+
+t.test('correlation ids are found across segments, and retention drops whole segments of them', async (t) => {
+  const store = new Store(tempStorePath(t))
+  t.teardown(() => store.close())
+  const metrics = new AgentMetrics({ processMetrics: false })
+  const segment = 1 << SEGMENT_BITS
+  const total = 2 * segment + 10
+  for (let from = 1; from <= total; from += 5_000) {
+    const ids = Array.from({ length: Math.min(5_000, total - from + 1) }, (_, i) => from + i)
+    store.append(ids.map((id) => event(id, { correlationId: id === 3 || id === segment + 5 || id === 2 * segment + 7 ? 'req-x' : `other-${id}` })))
+  }
+  t.same(store.linesByCorrelationId('req-x').map((l) => l.id), [3, segment + 5, 2 * segment + 7])
+  t.equal(store.linesByCorrelationId('req-x')[0]!.correlationId, 'req-x')
+
+  store.commitCursor('loki:default', store.lastId())
+  const deleted = store.deleteThrough(segment + 5)
+  t.equal(deleted, segment + 5)
+  t.same(store.linesByCorrelationId('req-x').map((l) => l.id), [2 * segment + 7])
+  const segments = store.db.prepare(`SELECT DISTINCT segment FROM correlations ORDER BY segment`).pluck().all()
+  t.same(segments, [1, 2], 'segment 0 went with its lines; segment 1 stays until all of its lines have gone')
+  t.equal(enforceRetention(store, { maxAgeMs: 60_000, maxBytes: 1 << 30 }, ['loki:default'], metrics, Date.now() + 120_000).deleted, total - segment - 5)
+  t.same(store.linesByCorrelationId('req-x'), [])
+  t.same(store.db.prepare(`SELECT DISTINCT segment FROM correlations`).pluck().all(), [2], 'the newest segment waits for its later lines; ids are never reused, so its entries match nothing meanwhile')
+})
+
+t.test('the newest correlation id of an event', async (t) => {
+  const store = new Store(tempStorePath(t))
+  t.teardown(() => store.close())
+  t.equal(store.newestCorrelationId('ORDER_SUBMIT'), undefined)
+  store.append([event(1, { correlationId: 'a' }), event(2, { correlationId: 'b' }), event(3, { correlationId: null })])
+  t.equal(store.newestCorrelationId('ORDER_SUBMIT'), 'b')
+  t.equal(store.newestCorrelationId('ORDER_RESPONSE'), undefined)
+})
+
+t.test('a version 1 store is upgraded in place: its correlation ids move to the segmented index', async (t) => {
+  const path = tempStorePath(t)
+  const v1 = new Database(path)
+  v1.exec(`
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    INSERT INTO meta VALUES ('schema_version', '1');
+    CREATE TABLE streams (id INTEGER PRIMARY KEY, labels TEXT NOT NULL UNIQUE, service TEXT NOT NULL, level TEXT NOT NULL, event TEXT NOT NULL);
+    INSERT INTO streams VALUES (1, '{event="ORDER_SUBMIT", level="info", service="auto_executor"}', 'auto_executor', 'info', 'ORDER_SUBMIT');
+    CREATE TABLE lines (id INTEGER PRIMARY KEY, ts_ms INTEGER NOT NULL, ts_nanos INTEGER NOT NULL, read_at_ms INTEGER NOT NULL,
+      stream_id INTEGER NOT NULL, correlation_id TEXT, line TEXT NOT NULL);
+    CREATE INDEX lines_by_correlation ON lines (correlation_id) WHERE correlation_id IS NOT NULL;
+    CREATE TABLE checkpoints (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    INSERT INTO lines VALUES (1, 1000, 0, 1000, 1, 'req-1', 'one'), (2, 2000, 0, 2000, 1, NULL, 'two'), (3, 3000, 0, 3000, 1, 'req-1', 'three');
+    INSERT INTO checkpoints VALUES ('cursor:loki:default', '1');
+  `)
+  v1.close()
+
+  const store = new Store(path)
+  t.teardown(() => store.close())
+  t.same(store.linesByCorrelationId('req-1').map((l) => l.line), ['one', 'three'])
+  t.equal(store.cursor('loki:default'), 1)
+  t.equal(store.db.prepare(`SELECT value FROM meta WHERE key = 'schema_version'`).pluck().get(), String(SCHEMA_VERSION))
+  const columns = store.db.prepare(`SELECT name FROM pragma_table_info('lines')`).pluck().all()
+  t.notOk(columns.includes('correlation_id'), 'the per-line column is gone')
+  store.append([event(4, { correlationId: 'req-1' })])
+  t.same(store.linesByCorrelationId('req-1').map((l) => l.id), [1, 3, 4])
+})
+
+t.test('a store written by a newer agent is refused', async (t) => {
+  const path = tempStorePath(t)
+  const newer = new Database(path)
+  newer.exec(`CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL); INSERT INTO meta VALUES ('schema_version', '${SCHEMA_VERSION + 1}')`)
+  newer.close()
+  t.throws(() => new Store(path), /schema version 3 is newer than this agent understands \(2\)/)
 })
 
 t.test('retention by size deletes oldest lines until under the limit', async (t) => {
