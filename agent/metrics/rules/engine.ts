@@ -75,7 +75,10 @@ export function createMetricsEngine(config: MetricsConfig, { now = Date.now }: M
       clock.tick()
       expirePairs()
     },
-    takeStateDelta: () => journal.take(),
+    takeStateDelta() {
+      const oldest = Math.min(...[...pairs.values()].map((pair) => pair.oldestSeq() ?? Infinity))
+      return journal.take(oldest === Infinity ? undefined : oldest)
+    },
     restore(entries) {
       let newestMs = -Infinity
       for (const entry of [...entries].sort((a, b) => a.seq - b.seq)) {

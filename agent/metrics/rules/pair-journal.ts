@@ -3,6 +3,10 @@
  * its end in one batch become a single write. The pipeline drains it after
  * observe() and writes it in the same SQLite transaction as the batch and the
  * source positions, so pair state never runs ahead of or behind the lines.
+ *
+ * Every change, a forgotten key included, has its own sequence number: the
+ * store appends changes in that order and drops those older than the oldest
+ * live entry (agent/metrics/pair-state.ts).
  */
 
 /** pending: a start awaiting its end. expired / completed: remembered to classify late and duplicate ends. */
@@ -22,12 +26,20 @@ export interface PairEntry {
   seq: number
 }
 
-export interface PairStateDelta {
-  upserts: PairEntry[]
-  deletes: Array<{ rule: string; key: string }>
+export interface ForgottenKey {
+  rule: string
+  key: string
+  seq: number
 }
 
-type Change = { entry: PairEntry } | { rule: string; key: string }
+export interface PairStateDelta {
+  upserts: PairEntry[]
+  deletes: ForgottenKey[]
+  /** Sequence number of the oldest entry still live: every change before it is superseded. */
+  liveFrom: number
+}
+
+type Change = { entry: PairEntry } | ForgottenKey
 
 export class PairJournal {
   private lastSeq = 0
@@ -48,12 +60,12 @@ export class PairJournal {
   }
 
   remove(rule: string, key: string): void {
-    this.changes.set(`${rule}\u0000${key}`, { rule, key })
+    this.changes.set(`${rule}\u0000${key}`, { rule, key, seq: this.nextSeq() })
   }
 
-  /** The changes since the last call, and forgets them. */
-  take(): PairStateDelta {
-    const delta: PairStateDelta = { upserts: [], deletes: [] }
+  /** The changes since the last call, and forgets them; `oldestLiveSeq` is undefined when nothing is live. */
+  take(oldestLiveSeq: number | undefined): PairStateDelta {
+    const delta: PairStateDelta = { upserts: [], deletes: [], liveFrom: oldestLiveSeq ?? this.lastSeq + 1 }
     for (const change of this.changes.values()) {
       if ('entry' in change) delta.upserts.push(change.entry)
       else delta.deletes.push(change)

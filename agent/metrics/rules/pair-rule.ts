@@ -76,6 +76,11 @@ export class PairLineRule implements LineRule {
     this.pairs.expire(watermarkMs)
   }
 
+  /** Sequence number of this rule's oldest live entry, if any. */
+  oldestSeq(): number | undefined {
+    return this.pairs.oldestSeq()
+  }
+
   /** Puts back a persisted entry of this rule (started is not counted again). */
   restore(entry: PairEntry): void {
     const series = this.series.forValues(entry.labels)

@@ -8,6 +8,8 @@ import type { PairEntry, PairJournal, PairState } from './pair-journal.js'
 
 export interface Tracked<Series> {
   key: string
+  /** Sequence number of the journal change that put it where it is. */
+  seq?: number
   /** pending: the start line's time; remembered: when it expired or completed. */
   atMs: number
   series: Series
@@ -88,9 +90,20 @@ export class PendingPairs<Series> {
     }
   }
 
+  /** Sequence number of the oldest entry of the three maps; undefined when all are empty. */
+  oldestSeq(): number | undefined {
+    let oldest: number | undefined
+    // Each key is in one map, appended when written: a map's first entry is its oldest change.
+    for (const map of [this.pending, this.expired, this.completed]) {
+      const seq = map.values().next().value?.seq
+      if (seq !== undefined && (oldest === undefined || seq < oldest)) oldest = seq
+    }
+    return oldest
+  }
+
   /** Puts back an entry loaded from the store; call in `seq` order. */
   restore(entry: PairEntry, series: Series): void {
-    const tracked = { key: entry.key, atMs: entry.atMs, series }
+    const tracked = { key: entry.key, atMs: entry.atMs, series, seq: entry.seq }
     if (entry.state === 'pending') this.addPending(tracked, false)
     else this.remember(entry.state, tracked, false)
   }
@@ -120,6 +133,7 @@ export class PendingPairs<Series> {
 
   private write(state: PairState, entry: Tracked<Series>): void {
     const { journal, rule, labelsOf } = this.options
-    journal.put({ rule, key: entry.key, state, atMs: entry.atMs, labels: labelsOf(entry.series), seq: journal.nextSeq() })
+    entry.seq = journal.nextSeq()
+    journal.put({ rule, key: entry.key, state, atMs: entry.atMs, labels: labelsOf(entry.series), seq: entry.seq })
   }
 }

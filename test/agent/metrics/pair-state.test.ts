@@ -16,16 +16,16 @@ function tempDb(t: { teardown(fn: () => void): void }) {
   return join(dir, 'store.db')
 }
 
-t.test('apply writes upserts and deletes; load returns them oldest change first', async (t) => {
+t.test('apply appends upserts and deletes; load folds them into the live entries, oldest change first', async (t) => {
   const path = tempDb(t)
   const db = new Database(path)
   const store = new PairStateStore(db)
   const entry = { rule: 'order', key: 'a', state: 'pending' as const, atMs: T0 + 0.5, labels: ['orders'], seq: 2 }
   db.transaction(() =>
-    store.apply({ upserts: [entry, { ...entry, key: 'b', seq: 1 }, { ...entry, rule: 'other', seq: 3 }], deletes: [] }),
+    store.apply({ upserts: [entry, { ...entry, key: 'b', seq: 1 }, { ...entry, rule: 'other', seq: 3 }], deletes: [], liveFrom: 1 }),
   )()
   db.transaction(() =>
-    store.apply({ upserts: [{ ...entry, state: 'completed', atMs: T0 + 9, seq: 4 }], deletes: [{ rule: 'other', key: 'a' }] }),
+    store.apply({ upserts: [{ ...entry, state: 'completed', atMs: T0 + 9, seq: 4 }], deletes: [{ rule: 'other', key: 'a', seq: 5 }], liveFrom: 1 }),
   )()
   db.close()
   const reopened = new Database(path)
@@ -36,12 +36,40 @@ t.test('apply writes upserts and deletes; load returns them oldest change first'
   ])
 })
 
+t.test('changes older than the oldest live entry leave the journal; what remains loads the same', async (t) => {
+  const db = new Database(tempDb(t))
+  t.teardown(() => db.close())
+  const store = new PairStateStore(db)
+  const pending = (key: string, seq: number) => ({ rule: 'order', key, state: 'pending' as const, atMs: T0, labels: [], seq })
+  store.apply({ upserts: [pending('a', 1), pending('b', 2), pending('c', 3)], deletes: [], liveFrom: 1 })
+  store.apply({ upserts: [{ ...pending('a', 4), state: 'completed' }], deletes: [{ rule: 'order', key: 'b', seq: 5 }], liveFrom: 3 })
+  const rows = () => db.prepare(`SELECT seq FROM pair_journal ORDER BY seq`).pluck().all()
+  t.same(rows(), [3, 4, 5], "a's pending change and b's start went; b's forgetting stays until it is older than every live entry")
+  t.same(store.load().map((e) => [e.key, e.state]), [['c', 'pending'], ['a', 'completed']])
+  store.apply({ upserts: [], deletes: [], liveFrom: 6 })
+  t.same(rows(), [], 'nothing live: the journal is empty')
+  t.same(store.load(), [])
+})
+
+t.test('a row-per-key table of an earlier version is carried over into the journal', async (t) => {
+  const db = new Database(tempDb(t))
+  t.teardown(() => db.close())
+  db.exec(`
+    CREATE TABLE pending_pairs (rule TEXT NOT NULL, key TEXT NOT NULL, state TEXT NOT NULL, at_ms REAL NOT NULL, labels TEXT NOT NULL,
+      seq INTEGER NOT NULL, PRIMARY KEY (rule, key)) WITHOUT ROWID;
+    INSERT INTO pending_pairs VALUES ('order', 'k2', 'pending', ${T0}, '["orders"]', 7), ('order', 'k1', 'expired', ${T0 + 1}, '["orders"]', 3);
+  `)
+  const store = new PairStateStore(db)
+  t.same(store.load().map((e) => [e.key, e.state, e.seq, e.labels]), [['k1', 'expired', 3, ['orders']], ['k2', 'pending', 7, ['orders']]])
+  t.notOk(db.prepare(`SELECT 1 FROM sqlite_master WHERE name = 'pending_pairs'`).get(), 'the old table is gone')
+})
+
 t.test('a delta applied in a transaction that rolls back leaves nothing', async (t) => {
   const db = new Database(tempDb(t))
   t.teardown(() => db.close())
   const store = new PairStateStore(db)
   const failing = db.transaction(() => {
-    store.apply({ upserts: [{ rule: 'order', key: 'a', state: 'pending', atMs: T0, labels: [], seq: 1 }], deletes: [] })
+    store.apply({ upserts: [{ rule: 'order', key: 'a', state: 'pending', atMs: T0, labels: [], seq: 1 }], deletes: [], liveFrom: 1 })
     throw new Error('the batch insert failed')
   })
   t.throws(failing, /batch insert failed/)
@@ -114,7 +142,7 @@ t.test('entries of a pair rule no longer configured are deleted', async (t) => {
   const db = new Database(tempDb(t))
   t.teardown(() => db.close())
   const store = new PairStateStore(db)
-  store.apply({ upserts: [{ rule: 'retired', key: 'a', state: 'pending', atMs: T0, labels: [], seq: 1 }], deletes: [] })
+  store.apply({ upserts: [{ rule: 'retired', key: 'a', state: 'pending', atMs: T0, labels: [], seq: 1 }], deletes: [], liveFrom: 1 })
   const engine = createMetricsEngine(MetricsConfig.parse({}))
   engine.restore(store.load())
   engine.observe([logEvent(T0)])

@@ -169,7 +169,8 @@ t.test('state deltas are coalesced per key and drained by each call', async (t) 
     ],
   )
   t.ok(delta.upserts[0]!.seq < delta.upserts[1]!.seq)
-  t.same(engine.takeStateDelta(), { upserts: [], deletes: [] })
+  t.equal(delta.liveFrom, 2, "a's pending start (seq 1) was superseded by its completion (seq 2), the oldest live change")
+  t.same(engine.takeStateDelta(), { upserts: [], deletes: [], liveFrom: 2 })
 })
 
 t.test('restored starts keep their age order: past max_pending the oldest is evicted, and none is counted as started', async (t) => {
