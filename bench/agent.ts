@@ -47,7 +47,8 @@ async function runAgent(logFile: string, metricsOn: boolean): Promise<AgentRun> 
       config,
       tailingAgentYaml({ dir, include: logFile, lokiUrl: loki.url, extra: `metrics: { defaults: ${metricsOn} }` }),
     )
-    const child = spawn(process.execPath, [CLI, 'agent', '--config', config], { stdio: ['ignore', 'ignore', 'pipe'] })
+    // Run as users run it: the executable, with the node flags its shebang sets.
+    const child = spawn(CLI, ['agent', '--config', config], { stdio: ['ignore', 'ignore', 'pipe'] })
     let stderr = ''
     const started = await new Promise<bigint>((resolve, reject) => {
       child.stderr.on('data', (chunk: Buffer) => {

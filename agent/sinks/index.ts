@@ -4,28 +4,13 @@
  * at start-up (secrets read from their files or the environment), so a
  * missing password file fails `--check-config` and start, not the first push.
  */
-import type { Logger } from 'pino'
-import type { LineFeed } from '../core/types.js'
-import type { AgentMetrics } from '../metrics/internal.js'
-import { createLokiSink, resolveLokiSinkOptions, type LokiSink, type LokiSinkConfig, type LokiSinkOptions } from './loki.js'
+import { resolveLokiSinkOptions, type LokiSinkConfig } from './loki/config.js'
+import type { ResolvedSink } from './create.js'
 
-export type ResolvedSink = { type: 'loki'; options: LokiSinkOptions }
-
-export interface SinkContext {
-  id: string
-  feed: LineFeed
-  metrics: AgentMetrics
-  log: Logger
-}
+export { createSink, type ResolvedSink, type SinkContext } from './create.js'
+export { cursorNameOf } from './cursor-name.js'
 
 /** Reads what a sink's config points at (secret files, LOKI_* variables); throws naming what is missing. */
 export function resolveSink(config: LokiSinkConfig, env: NodeJS.ProcessEnv): ResolvedSink {
   return { type: 'loki', options: resolveLokiSinkOptions(config, env) }
 }
-
-export function createSink(resolved: ResolvedSink, context: SinkContext): LokiSink {
-  return createLokiSink(resolved.options, context)
-}
-
-/** The name of a sink's cursor in the store, which retention consults. */
-export const cursorNameOf = (type: ResolvedSink['type'], id: string): string => `${type}:${id}`

@@ -13,7 +13,7 @@ import { parentPort, workerData } from 'node:worker_threads'
 import pino from 'pino'
 import { AgentMetrics } from '../metrics/internal.js'
 import { Store } from '../store/store.js'
-import { createSink, type ResolvedSink } from './index.js'
+import { createSink, type ResolvedSink } from './create.js'
 import type { FromSinkWorker, ToSinkWorker } from './worker-messages.js'
 
 export interface SinkWorkerData {

@@ -20,6 +20,7 @@ import {
   type PushResult,
 } from '../../../transports/loki/index.js'
 import type { LokiSinkOptions } from './config.js'
+import { cursorNameOf } from '../cursor-name.js'
 
 export interface LokiSinkContext {
   /** The sink's id: its key under `sinks:`; names its cursor (`loki:<id>`) and its metrics. */
@@ -82,7 +83,7 @@ export function createLokiSink(options: LokiSinkOptions, { id, feed, metrics, lo
     tls: options.tls,
   })
   const pending = new PendingEntries<StoredLine>(options.batch.maxBytes)
-  const cursorName = `loki:${id}`
+  const cursorName = cursorNameOf('loki', id)
   const sink = { sink: id }
   const abort = new AbortController()
   let stopping = false

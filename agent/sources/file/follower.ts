@@ -13,8 +13,12 @@ import { Tailer, type ChunkLines, type LineDecoder } from './tailer.js'
 import { errorType } from '../errors.js'
 import { startOffset } from './start-offset.js'
 
-/** Measured on short JSON lines: 1 MiB reads keep syscalls well under 1% of the read path. */
-const READ_CHUNK_BYTES = 1024 * 1024
+/**
+ * A read's lines stay alive until their last batch is stored. 128 KiB keeps
+ * them well inside V8's young generation (a 1 MiB read's lines were promoted
+ * and grew the old one) at no measured cost in lines/s.
+ */
+const READ_CHUNK_BYTES = 128 * 1024
 const BATCH_LINES = 1000
 const BATCH_BYTES = 256 * 1024
 /** A busy file yields to the others after this much per round; rotated-away files are always read to their end first. */
