@@ -117,7 +117,14 @@ export async function startLokiDouble(options: LokiDoubleOptions = {}): Promise<
   const maxBodyBytes = options.maxBodyBytes ?? 4 * 1024 * 1024
   const now = options.now ?? Date.now
   const accepted: AcceptedEntry[] = []
-  const seen = new Set<string>()
+  // Duplicates are found through an index of stream labels → timestamp → the line (or the lines, when
+  // several distinct ones share a timestamp). Entries mostly arrive in timestamp order per stream, and
+  // an entry newer than everything its stream holds cannot be a duplicate: the index is only brought up
+  // to date (from `accepted`, starting at `indexed`) when an entry could be one, so an in-order push pays
+  // no hashing at all, and an out-of-order one pays what an always-current index would have.
+  const index = new Map<string, Map<string, string | string[]>>()
+  let indexed = 0
+  const newest = new Map<string, bigint>()
   const failures: Array<{ status: number } & FailureOptions> = []
   const sockets = new Set<Socket>()
   const timers = new Set<NodeJS.Timeout>()
@@ -125,12 +132,30 @@ export async function startLokiDouble(options: LokiDoubleOptions = {}): Promise<
   let latencyMs = 0
 
   function store(stream: ValidStream, count: number, tenant: string | undefined): void {
-    for (const entry of stream.entries.slice(0, count)) {
-      const key = `${stream.labels}\u0000${entry.tsNs}\u0000${entry.line}`
-      if (seen.has(key)) continue
-      seen.add(key)
-      accepted.push({ labels: stream.labels, labelSet: stream.labelSet, tsNs: entry.tsNs.toString(), line: entry.line, tenant })
+    const { labels, labelSet, entries } = stream
+    let latest = newest.get(labels)
+    for (let i = 0; i < count; i++) {
+      const { tsNs: ns, line } = entries[i]!
+      const tsNs = ns.toString()
+      if (latest === undefined || ns > latest) latest = ns
+      else if (isStored(labels, tsNs, line)) continue
+      accepted.push({ labels, labelSet, tsNs, line, tenant })
     }
+    if (latest !== undefined) newest.set(labels, latest)
+  }
+
+  function isStored(labels: string, tsNs: string, line: string): boolean {
+    for (; indexed < accepted.length; indexed++) {
+      const entry = accepted[indexed]!
+      let byTs = index.get(entry.labels)
+      if (!byTs) index.set(entry.labels, (byTs = new Map()))
+      const prior = byTs.get(entry.tsNs)
+      if (prior === undefined) byTs.set(entry.tsNs, entry.line)
+      else if (typeof prior === 'string') byTs.set(entry.tsNs, [prior, entry.line])
+      else prior.push(entry.line)
+    }
+    const prior = index.get(labels)?.get(tsNs)
+    return prior === line || (typeof prior === 'object' && prior.includes(line))
   }
 
   function push(req: IncomingMessage, body: Buffer): { status: number; text: string; headers?: Record<string, string> } {

@@ -18,7 +18,8 @@ class ProtoReader {
   pos = 0
   constructor(
     readonly buf: Buffer,
-    readonly end = buf.length,
+    /** Where the message being read ends; narrowed by enter() while reading a nested one. */
+    public end = buf.length,
   ) {}
 
   varint(): bigint {
@@ -31,35 +32,90 @@ class ProtoReader {
     }
     throw new Error('proto: varint overflow')
   }
+  /**
+   * A varint of at most 7 bytes (below 2^49, so exact as a number) without the BigInt arithmetic
+   * varint() does for every byte: tags, lengths and today's seconds all fit, and a push holds
+   * millions of them. -1, nothing read, for a longer or truncated one, which varint() then reads
+   * or reports exactly.
+   */
+  small(): number {
+    const { buf, end } = this
+    let pos = this.pos
+    let result = 0
+    for (let scale = 1; scale < 2 ** 49 && pos < end; scale *= 128) {
+      const byte = buf[pos++]!
+      result += (byte & 0x7f) * scale
+      if (byte < 0x80) {
+        this.pos = pos
+        return result
+      }
+    }
+    return -1
+  }
+  number(): number {
+    const n = this.small()
+    return n >= 0 ? n : Number(this.varint())
+  }
+  /** The next field's tag, `number << 3 | wire type`. */
+  tag(): number {
+    const tag = this.number()
+    if (tag >>> 3 === 0) throw new Error('proto: illegal tag 0')
+    return tag
+  }
+  /** Reads a length prefix; returns where that field ends. */
+  fieldEnd(): number {
+    const length = this.number()
+    if (this.pos + length > this.end) throw new Error('proto: length-delimited field runs past its message')
+    return this.pos + length
+  }
+  /**
+   * Narrows this reader to a length-delimited field and returns the outer end, which the caller
+   * restores once the field is read (pos is then at its end): per entry this saves the sub-reader
+   * sub() would allocate.
+   */
+  enter(): number {
+    const end = this.fieldEnd()
+    const outer = this.end
+    this.end = end
+    return outer
+  }
   /** Returns a sub-reader over a length-delimited field. */
   sub(): ProtoReader {
-    const length = Number(this.varint())
-    if (this.pos + length > this.end) throw new Error('proto: length-delimited field runs past its message')
-    const reader = new ProtoReader(this.buf, this.pos + length)
+    const end = this.fieldEnd()
+    const reader = new ProtoReader(this.buf, end)
     reader.pos = this.pos
-    this.pos += length
+    this.pos = end
     return reader
   }
   string(): string {
-    const r = this.sub()
-    return this.buf.toString('utf8', r.pos, r.end)
+    const end = this.fieldEnd()
+    const start = this.pos
+    this.pos = end
+    return this.buf.toString('utf8', start, end)
   }
   skip(wireType: number): void {
     if (wireType === 0) this.varint()
     else if (wireType === 1) this.pos += 8
-    else if (wireType === 2) this.sub()
+    else if (wireType === 2) this.pos = this.fieldEnd()
     else if (wireType === 5) this.pos += 4
     else throw new Error(`proto: illegal wire type ${wireType}`)
     if (this.pos > this.end) throw new Error('proto: truncated field')
   }
+  /** The tag of the next field numbered 1 to `last`, others skipped; -1 at the end of the message. */
+  nextField(last: number): number {
+    while (this.pos < this.end) {
+      const tag = this.tag()
+      const num = tag >>> 3
+      if (num >= 1 && num <= last) return tag
+      this.skip(tag & 7)
+    }
+    return -1
+  }
   /** Calls `field` for each field; it returns false to have the field skipped. */
   fields(field: (num: number, wireType: number) => boolean): void {
     while (this.pos < this.end) {
-      const tag = Number(this.varint())
-      const num = tag >>> 3
-      const wireType = tag & 7
-      if (num === 0) throw new Error('proto: illegal tag 0')
-      if (!field(num, wireType)) this.skip(wireType)
+      const tag = this.tag()
+      if (!field(tag >>> 3, tag & 7)) this.skip(tag & 7)
     }
   }
 }
@@ -68,30 +124,37 @@ function expectWire(wireType: number, expected: number, what: string): void {
   if (wireType !== expected) throw new Error(`proto: ${what} has wire type ${wireType}, expected ${expected}`)
 }
 
+// Entries and their timestamps are read with loops rather than fields(): once per entry, its
+// closures and sub-readers were most of the garbage a large push left.
+
 function readTimestamp(r: ProtoReader): bigint {
-  let seconds = 0n
-  let nanos = 0n
-  r.fields((num, wireType) => {
-    if (num !== 1 && num !== 2) return false
-    expectWire(wireType, 0, 'Timestamp field')
-    if (num === 1) seconds = BigInt.asIntN(64, r.varint())
-    else nanos = BigInt.asIntN(32, r.varint())
-    return true
-  })
-  if (nanos < 0n || nanos > 999_999_999n) throw new Error(`proto: Timestamp nanos ${nanos} out of range`)
-  return seconds * 1_000_000_000n + nanos
+  let seconds: number | bigint = 0
+  let nanos = 0
+  const outer = r.enter()
+  for (let tag = r.nextField(2); tag !== -1; tag = r.nextField(2)) {
+    const num = tag >>> 3
+    expectWire(tag & 7, 0, 'Timestamp field')
+    // A small value is its own int64; `| 0` is int32's wrap-around, as BigInt.asIntN(32) would do.
+    const small = r.small()
+    if (num === 1) seconds = small >= 0 ? small : BigInt.asIntN(64, r.varint())
+    else nanos = small >= 0 ? small | 0 : Number(BigInt.asIntN(32, r.varint()))
+  }
+  r.end = outer
+  if (nanos < 0 || nanos > 999_999_999) throw new Error(`proto: Timestamp nanos ${nanos} out of range`)
+  return BigInt(seconds) * 1_000_000_000n + BigInt(nanos)
 }
 
 function readEntry(r: ProtoReader): { tsNs: bigint; line: string } {
   let tsNs = 0n
   let line = ''
-  r.fields((num, wireType) => {
-    if (num !== 1 && num !== 2) return false
-    expectWire(wireType, 2, num === 1 ? 'EntryAdapter.timestamp' : 'EntryAdapter.line')
-    if (num === 1) tsNs = readTimestamp(r.sub())
+  const outer = r.enter()
+  for (let tag = r.nextField(2); tag !== -1; tag = r.nextField(2)) {
+    const num = tag >>> 3
+    expectWire(tag & 7, 2, num === 1 ? 'EntryAdapter.timestamp' : 'EntryAdapter.line')
+    if (num === 1) tsNs = readTimestamp(r)
     else line = r.string()
-    return true
-  })
+  }
+  r.end = outer
   return { tsNs, line }
 }
 
@@ -102,7 +165,7 @@ function readStream(r: ProtoReader): ReceivedStream {
     if (num !== 1 && num !== 2) return false
     expectWire(wireType, 2, num === 1 ? 'StreamAdapter.labels' : 'StreamAdapter.entries')
     if (num === 1) selector = r.string()
-    else entries.push(readEntry(r.sub()))
+    else entries.push(readEntry(r))
     return true
   })
   return { selector, pairs: parseSelector(selector), entries }

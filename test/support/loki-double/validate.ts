@@ -66,14 +66,21 @@ function checkLabels(stream: ReceivedStream, limits: LokiLimits): [string, strin
   return sorted
 }
 
-function checkEntry(entry: ValidEntry, labels: string, nowNs: bigint, limits: LokiLimits): string | undefined {
-  const oldest = nowNs - BigInt(limits.rejectOldSamplesMaxAgeMs) * 1_000_000n
+/** The timestamps a push may carry, worked out once per stream rather than per entry. */
+interface TimeBounds {
+  oldest: bigint
+  newest: bigint
+}
+
+function checkEntry(entry: ValidEntry, labels: string, { oldest, newest }: TimeBounds, limits: LokiLimits): string | undefined {
   if (entry.tsNs < oldest) {
     return `entry for stream '${labels}' has timestamp too old: ${rfc3339(entry.tsNs)}, oldest acceptable timestamp is: ${rfc3339(oldest)}`
   }
-  if (entry.tsNs > nowNs + BigInt(limits.creationGracePeriodMs) * 1_000_000n) {
+  if (entry.tsNs > newest) {
     return `entry for stream '${labels}' has timestamp too new: ${rfc3339(entry.tsNs)}`
   }
+  // UTF-8 takes at most 3 bytes per UTF-16 unit, so a short line cannot be too long and is not measured.
+  if (entry.line.length * 3 <= limits.maxLineBytes) return undefined
   const length = byteLength(entry.line)
   if (length > limits.maxLineBytes) {
     return `Max entry size '${limits.maxLineBytes}' bytes exceeded for stream '${labels}' while adding an entry with length '${length}' bytes`
@@ -91,8 +98,12 @@ export function validateStream(
   if (typeof pairs === 'string') return { errors: [pairs] }
   const labels = `{${pairs.map(([n, v]) => `${n}=${goQuote(v)}`).join(', ')}}`
   const errors: string[] = []
+  const bounds: TimeBounds = {
+    oldest: nowNs - BigInt(limits.rejectOldSamplesMaxAgeMs) * 1_000_000n,
+    newest: nowNs + BigInt(limits.creationGracePeriodMs) * 1_000_000n,
+  }
   const entries = stream.entries.filter((entry) => {
-    const error = checkEntry(entry, labels, nowNs, limits)
+    const error = checkEntry(entry, labels, bounds, limits)
     if (error) errors.push(error)
     return !error
   })
