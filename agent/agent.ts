@@ -20,6 +20,7 @@ import { hostSinkInWorker } from './sinks/worker-host.js'
 import { isEnding, sources as sourceDefinitions } from './sources/index.js'
 import { enforceRetention } from './store/retention.js'
 import { Store } from './store/store.js'
+import { keepWalCheckpointed } from './store/wal-checkpointer.js'
 import { createTransform } from './transforms/index.js'
 
 export interface Agent {
@@ -110,6 +111,7 @@ export function createAgent({ config, sinks: resolvedSinks }: LoadedConfig, log:
     }
   }
   const timers: NodeJS.Timeout[] = []
+  let stopCheckpointing = () => {}
 
   return {
     store,
@@ -125,6 +127,7 @@ export function createAgent({ config, sinks: resolvedSinks }: LoadedConfig, log:
       for (const source of sources) await source.start()
       timers.push(setInterval(housekeeping, config.store.retention.interval).unref())
       timers.push(setInterval(tickEngine, ENGINE_TICK_MS).unref())
+      stopCheckpointing = keepWalCheckpointed(store, log)
       ready = true
       log.info({ listen: http.address(), sources: Object.keys(config.sources), sinks: Object.keys(config.sinks), data_dir: dataDir }, 'agent started')
     },
@@ -132,6 +135,7 @@ export function createAgent({ config, sinks: resolvedSinks }: LoadedConfig, log:
       ready = false
       const deadline = Date.now() + deadlineMs
       for (const timer of timers.splice(0)) clearInterval(timer)
+      stopCheckpointing()
       await Promise.allSettled(sources.map((source) => source.stop()))
       running = false
       await Promise.allSettled(sinks.map((sink) => sink.stop(Math.max(0, deadline - Date.now()))))

@@ -32,6 +32,14 @@ const CURSOR_PREFIX = 'cursor:'
  * the agent runs as fast with 2 MiB and its RSS is 15 MB lower.
  */
 const PAGE_CACHE_KIB = 2000
+/**
+ * How often the WAL is copied into the database (`checkpointWal`). SQLite's
+ * automatic checkpoint, which is turned off, runs in the committing
+ * transaction, with an fsync, on every commit once the WAL passes 1,000
+ * pages; and a sink reading all along keeps the WAL from restarting, so past
+ * that mark every commit paid it. Once a second instead measured +15 % lines/s.
+ */
+export const WAL_CHECKPOINT_INTERVAL_MS = 1_000
 
 export class Store implements LineFeed {
   readonly db: Database.Database
@@ -52,6 +60,7 @@ export class Store implements LineFeed {
     this.db = new Database(path)
     migrate(this.db)
     this.db.pragma(`cache_size = -${PAGE_CACHE_KIB}`)
+    this.db.pragma('wal_autocheckpoint = 0')
     this.statements = {
       insertLine: this.db.prepare(`INSERT INTO lines (id, ts_ms, ts_nanos, read_at_ms, stream_id, line) VALUES (?, ?, ?, ?, ?, ?)`),
       insertCorrelation: this.db.prepare(`INSERT OR IGNORE INTO correlations (segment, correlation_id, line_id) VALUES (?, ?, ?)`),
@@ -126,6 +135,16 @@ export class Store implements LineFeed {
       this.newestId = lastId
       this.appended.emit('lines')
     }
+  }
+
+  /**
+   * Copies the WAL's committed pages into the database file, so the next
+   * commit can start the WAL over. PASSIVE: copies what no reader still needs
+   * and never waits for one. The agent's main thread runs it every
+   * WAL_CHECKPOINT_INTERVAL_MS (./wal-checkpointer.ts).
+   */
+  checkpointWal(): void {
+    this.db.pragma('wal_checkpoint(PASSIVE)')
   }
 
   private streamId({ labels, service, level, event }: LogEvent): number {

@@ -36,18 +36,19 @@ t.test('apply appends upserts and deletes; load folds them into the live entries
   ])
 })
 
-t.test('changes older than the oldest live entry leave the journal; what remains loads the same', async (t) => {
+t.test('rows holding only changes older than the oldest live entry leave the log; what remains loads the same', async (t) => {
   const db = new Database(tempDb(t))
   t.teardown(() => db.close())
   const store = new PairStateStore(db)
   const pending = (key: string, seq: number) => ({ rule: 'order', key, state: 'pending' as const, atMs: T0, labels: [], seq })
-  store.apply({ upserts: [pending('a', 1), pending('b', 2), pending('c', 3)], deletes: [], liveFrom: 1 })
+  store.apply({ upserts: [pending('a', 1), pending('b', 2)], deletes: [], liveFrom: 1 })
+  store.apply({ upserts: [pending('c', 3)], deletes: [], liveFrom: 1 })
   store.apply({ upserts: [{ ...pending('a', 4), state: 'completed' }], deletes: [{ rule: 'order', key: 'b', seq: 5 }], liveFrom: 3 })
-  const rows = () => db.prepare(`SELECT seq FROM pair_journal ORDER BY seq`).pluck().all()
-  t.same(rows(), [3, 4, 5], "a's pending change and b's start went; b's forgetting stays until it is older than every live entry")
+  const rows = () => db.prepare(`SELECT last_seq FROM pair_changes ORDER BY last_seq`).pluck().all()
+  t.same(rows(), [3, 5], "the first batch's row went: a and b changed again since; b's forgetting stays until it is older than every live entry")
   t.same(store.load().map((e) => [e.key, e.state]), [['c', 'pending'], ['a', 'completed']])
   store.apply({ upserts: [], deletes: [], liveFrom: 6 })
-  t.same(rows(), [], 'nothing live: the journal is empty')
+  t.same(rows(), [], 'nothing live: the log is empty')
   t.same(store.load(), [])
 })
 

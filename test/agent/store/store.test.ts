@@ -1,5 +1,5 @@
 import t, { type Test } from 'tap'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { LogEvent } from '../../../agent/core/types.js'
@@ -170,6 +170,25 @@ t.test('correlation ids are found across segments, and retention drops whole seg
   t.equal(enforceRetention(store, { maxAgeMs: 60_000, maxBytes: 1 << 30 }, ['loki:default'], metrics, Date.now() + 120_000).deleted, total - segment - 5)
   t.same(store.linesByCorrelationId('req-x'), [])
   t.same(store.db.prepare(`SELECT DISTINCT segment FROM correlations`).pluck().all(), [2], 'the newest segment waits for its later lines; ids are never reused, so its entries match nothing meanwhile')
+})
+
+t.test('without checkpoints the WAL holds every append; checkpointed, it is reused from its start', async (t) => {
+  const walBytesAfter = (checkpoint: boolean) => {
+    const path = tempStorePath(t)
+    const store = new Store(path)
+    const line = 'x'.repeat(1_000)
+    for (let batch = 0; batch < 30; batch++) {
+      store.append(Array.from({ length: 200 }, (_, i) => event(batch * 200 + i, { line })))
+      if (checkpoint) store.checkpointWal()
+    }
+    const bytes = statSync(`${path}-wal`).size
+    store.close()
+    return bytes
+  }
+  const never = walBytesAfter(false)
+  const everyAppend = walBytesAfter(true)
+  t.ok(never > 6_000_000, `SQLite's own checkpoints are off: the WAL holds all 6 MB appended (${never} bytes)`)
+  t.ok(everyAppend < never / 5, `checkpointed, the WAL stays the size of a batch or two (${everyAppend} bytes)`)
 })
 
 t.test('the newest correlation id of an event', async (t) => {
