@@ -1,23 +1,49 @@
 /**
  * The agent end to end: a generated 500,000-line file tailed from the
  * beginning by the real `threadline agent` (a child process), shipped to the
- * Loki double, timed until the double holds every line. Compared, in the same
+ * Loki double (another child process), timed until the double holds every line. Compared, in the same
  * run, with JSON.parse alone over the same file; and with the log-derived
  * metrics on versus off. Peak RSS is the child's VmHWM.
  */
-import { spawn } from 'node:child_process'
+import { fork, spawn, type ChildProcess } from 'node:child_process'
+import { once } from 'node:events'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { tailingAgentYaml } from '../test/support/agent-process.js'
-import { startLokiDouble } from '../test/support/loki-double.js'
 import { writeLogFile } from '../test/support/log-generator.js'
 import { median } from './measure.js'
 import type { BenchResult } from './result.js'
 
 const LINES = Number(process.env.BENCH_AGENT_LINES ?? 500_000)
+const ROUNDS = 4
 const CLI = fileURLToPath(new URL('../agent/cli/threadline.js', import.meta.url))
+const LOKI_DOUBLE = fileURLToPath(new URL('./loki-double-process.js', import.meta.url))
+
+interface LokiDoubleProcess {
+  url: string
+  count(): Promise<number>
+  stop(): Promise<void>
+}
+
+async function startLokiDoubleProcess(): Promise<LokiDoubleProcess> {
+  const child: ChildProcess = fork(LOKI_DOUBLE, { stdio: 'inherit' })
+  const [{ url }] = (await once(child, 'message')) as [{ url: string }]
+  return {
+    url,
+    async count() {
+      child.send('count')
+      const [{ count }] = (await once(child, 'message')) as [{ count: number }]
+      return count
+    },
+    async stop() {
+      const exited = once(child, 'exit')
+      child.disconnect()
+      await exited
+    },
+  }
+}
 
 function jsonParseLinesPerSecond(path: string): number {
   const started = process.hrtime.bigint()
@@ -40,7 +66,7 @@ interface AgentRun {
 
 async function runAgent(logFile: string, metricsOn: boolean): Promise<AgentRun> {
   const dir = mkdtempSync(join(tmpdir(), 'threadline-bench-'))
-  const loki = await startLokiDouble()
+  const loki = await startLokiDoubleProcess()
   try {
     const config = join(dir, 'agent.yaml')
     writeFileSync(
@@ -57,7 +83,7 @@ async function runAgent(logFile: string, metricsOn: boolean): Promise<AgentRun> 
       })
       child.once('exit', (code) => reject(new Error(`agent exited ${code}: ${stderr}`)))
     })
-    while (loki.count() < LINES) {
+    while ((await loki.count()) < LINES) {
       if (child.exitCode !== null) throw new Error(`agent exited early: ${stderr}`)
       await new Promise((resolve) => setTimeout(resolve, 20))
     }
@@ -81,11 +107,13 @@ export async function run(): Promise<BenchResult[]> {
     const parse: number[] = []
     const on: AgentRun[] = []
     const off: AgentRun[] = []
-    // Interleaved rounds: a noisy neighbour hurts every variant alike.
-    for (let round = 0; round < 3; round++) {
+    // Interleaved rounds, metrics on and off in alternating order: a noisy neighbour, or whatever a run leaves behind, hurts both alike.
+    for (let round = 0; round < ROUNDS; round++) {
       parse.push(jsonParseLinesPerSecond(logFile))
-      on.push(await runAgent(logFile, true))
-      off.push(await runAgent(logFile, false))
+      for (const metricsOn of round % 2 === 0 ? [true, false] : [false, true]) {
+        const runs = metricsOn ? on : off
+        runs.push(await runAgent(logFile, metricsOn))
+      }
     }
     const parseRate = median(parse)
     const onRate = median(on.map((r) => r.linesPerSecond))
@@ -98,7 +126,7 @@ export async function run(): Promise<BenchResult[]> {
         ratio: onRate / parseRate,
         target: '>= 0.25',
         met: onRate / parseRate >= 0.25,
-        details: `agent ${k(onRate)}, JSON.parse ${k(parseRate)}, ${LINES} lines, median of 3`,
+        details: `agent ${k(onRate)}, JSON.parse ${k(parseRate)}, ${LINES} lines, median of ${ROUNDS}`,
       },
       {
         name: 'agent lines/s with default metrics / with metrics off',
