@@ -17,7 +17,7 @@ import type { PairEntry, PairState, PairStateDelta } from './rules/pair-journal.
 const FORGOTTEN = 'forgotten'
 
 /** One change as stored: [seq, rule, key, state, atMs, labels]. */
-type StoredChange = [number, string, string, PairState | typeof FORGOTTEN, number, string[]]
+type StoredChange = [number, string, string, PairState | typeof FORGOTTEN, number, readonly string[]]
 
 export class PairStateStore {
   private readonly statements
@@ -51,7 +51,7 @@ export class PairStateStore {
 
   /** Writes a delta; not a transaction of its own, so call it inside the caller's. */
   apply(delta: PairStateDelta): void {
-    const changes: StoredChange[] = delta.upserts.map((e) => [e.seq, e.rule, e.key, e.state, e.atMs, [...e.labels]])
+    const changes: StoredChange[] = delta.upserts.map((e) => [e.seq, e.rule, e.key, e.state, e.atMs, e.labels])
     for (const { rule, key, seq } of delta.deletes) changes.push([seq, rule, key, FORGOTTEN, 0, []])
     if (changes.length > 0) this.statements.append.run(Math.max(...changes.map((change) => change[0])), JSON.stringify(changes))
     this.statements.dropBefore.run(delta.liveFrom)

@@ -7,7 +7,7 @@
 import { resolveLokiSinkOptions, type LokiSinkConfig } from './loki/config.js'
 import type { ResolvedSink } from './create.js'
 
-export { createSink, type ResolvedSink, type SinkContext } from './create.js'
+export type { ResolvedSink } from './create.js'
 export { cursorNameOf } from './cursor-name.js'
 
 /** Reads what a sink's config points at (secret files, LOKI_* variables); throws naming what is missing. */

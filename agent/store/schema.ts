@@ -15,6 +15,9 @@ export const SCHEMA_VERSION = 2
  */
 export const SEGMENT_BITS = 14
 
+/** The segment a line id belongs to; division, not `>>`, which would wrap past 2^31 ids. */
+export const segmentOf = (lineId: number): number => Math.floor(lineId / 2 ** SEGMENT_BITS)
+
 export function migrate(db: Database.Database): void {
   // Must come first, before WAL mode writes the file header: lets retention hand freed pages back to the OS.
   db.pragma('auto_vacuum = INCREMENTAL')

@@ -11,7 +11,7 @@ import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
 import type { Checkpoint, LineFeed, LogEvent, StoredLine } from '../core/types.js'
 import { formatLabels } from '../../transports/loki/labels.js'
-import { SEGMENT_BITS, migrate } from './schema.js'
+import { migrate, segmentOf } from './schema.js'
 
 /** A line as local queries (`threadline trace`) see it. */
 export interface QueriedLine {
@@ -108,7 +108,7 @@ export class Store implements LineFeed {
       for (const event of events) {
         lastId++
         this.statements.insertLine.run(lastId, event.tsMs, event.tsNanos, readAtMs, this.streamId(event), event.line)
-        if (event.correlationId !== null) this.statements.insertCorrelation.run(lastId >> SEGMENT_BITS, event.correlationId, lastId)
+        if (event.correlationId !== null) this.statements.insertCorrelation.run(segmentOf(lastId), event.correlationId, lastId)
       }
       if (events.length > 0) this.statements.saveLastId.run(String(lastId))
       for (const { key, value } of checkpoints) this.statements.upsertCheckpoint.run(key, value)
@@ -232,8 +232,8 @@ export class Store implements LineFeed {
     const first = this.firstId()
     if (first === undefined) return []
     return this.statements.byCorrelation.all({
-      first: first >> SEGMENT_BITS,
-      last: this.newestId >> SEGMENT_BITS,
+      first: segmentOf(first),
+      last: segmentOf(this.newestId),
       correlationId,
       limit,
     }) as QueriedLine[]
@@ -241,13 +241,13 @@ export class Store implements LineFeed {
 
   /** The correlation id of the newest line with this event among the newest two segments' lines, if any. */
   newestCorrelationId(event: string): string | undefined {
-    return (this.statements.newestCorrelationOf.get(Math.max(0, (this.newestId >> SEGMENT_BITS) - 1), event) as string | undefined) ?? undefined
+    return (this.statements.newestCorrelationOf.get(Math.max(0, segmentOf(this.newestId) - 1), event) as string | undefined) ?? undefined
   }
 
   /** Deletes the lines up to and including `id`, and the correlation segments wholly within them; returns how many lines went. */
   deleteThrough(id: number): number {
     return this.db.transaction(() => {
-      this.statements.deleteSegmentsBefore.run((id + 1) >> SEGMENT_BITS)
+      this.statements.deleteSegmentsBefore.run(segmentOf(id + 1))
       return this.statements.deleteLinesThrough.run(id).changes
     })()
   }

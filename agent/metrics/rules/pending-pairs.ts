@@ -8,8 +8,8 @@ import type { PairEntry, PairJournal, PairState } from './pair-journal.js'
 
 export interface Tracked<Series> {
   key: string
-  /** Sequence number of the journal change that put it where it is. */
-  seq?: number
+  /** Sequence number of the journal change that put it where it is; 0 until written, which keeps every change in the store. */
+  seq: number
   /** pending: the start line's time; remembered: when it expired or completed. */
   atMs: number
   series: Series
@@ -49,7 +49,7 @@ export class PendingPairs<Series> {
     // A key reused after its pair finished starts a new pair.
     this.expired.delete(key)
     this.completed.delete(key)
-    this.addPending({ key, atMs, series })
+    this.addPending({ key, atMs, series, seq: 0 })
     return true
   }
 
@@ -57,7 +57,7 @@ export class PendingPairs<Series> {
     const start = this.pending.get(key)
     if (start !== undefined) {
       this.pending.delete(key)
-      this.remember('completed', { key, atMs, series: start.series })
+      this.remember('completed', { key, atMs, series: start.series, seq: 0 })
       if (atMs - start.atMs <= this.options.timeoutMs) return { kind: 'completed', start }
       this.options.onUnanswered(start, 'timeout')
       return { kind: 'late', start }
@@ -65,7 +65,7 @@ export class PendingPairs<Series> {
     const expired = this.expired.get(key)
     if (expired !== undefined) {
       this.expired.delete(key)
-      this.remember('completed', { key, atMs, series: expired.series })
+      this.remember('completed', { key, atMs, series: expired.series, seq: 0 })
       return { kind: 'late', start: expired }
     }
     const completed = this.completed.get(key)
@@ -79,7 +79,7 @@ export class PendingPairs<Series> {
     for (const start of this.pending.values()) {
       if (watermarkMs - start.atMs <= timeoutMs) break
       this.pending.delete(start.key)
-      this.remember('expired', { key: start.key, atMs: watermarkMs, series: start.series })
+      this.remember('expired', { key: start.key, atMs: watermarkMs, series: start.series, seq: 0 })
       this.options.onUnanswered(start, 'timeout')
     }
     for (const memory of [this.expired, this.completed]) {
@@ -112,7 +112,7 @@ export class PendingPairs<Series> {
     if (this.pending.size >= this.options.maxEntries) {
       const oldest = this.pending.values().next().value!
       this.pending.delete(oldest.key)
-      this.remember('expired', { key: oldest.key, atMs: Math.max(start.atMs, oldest.atMs), series: oldest.series })
+      this.remember('expired', { key: oldest.key, atMs: Math.max(start.atMs, oldest.atMs), series: oldest.series, seq: 0 })
       this.options.onUnanswered(oldest, 'evicted')
     }
     this.pending.set(start.key, start)

@@ -191,6 +191,23 @@ t.test('without checkpoints the WAL holds every append; checkpointed, it is reus
   t.ok(everyAppend < never / 5, `checkpointed, the WAL stays the size of a batch or two (${everyAppend} bytes)`)
 })
 
+t.test('line ids past 2^31 keep their segments: found, and retained or deleted by segment', async (t) => {
+  const path = tempStorePath(t)
+  const seeded = new Store(path)
+  seeded.db.prepare(`INSERT OR REPLACE INTO meta (key, value) VALUES ('last_line_id', ?)`).run(String(2 ** 31 - 3))
+  seeded.close()
+  const store = new Store(path)
+  t.teardown(() => store.close())
+  store.append(Array.from({ length: 10 }, (_, i) => event(i, { correlationId: 'big' })))
+  t.equal(store.lastId(), 2 ** 31 + 7)
+  t.same(store.linesByCorrelationId('big').map((l) => l.id), Array.from({ length: 10 }, (_, i) => 2 ** 31 - 2 + i))
+  const segments = store.db.prepare(`SELECT DISTINCT segment FROM correlations`).pluck().all()
+  t.same(segments, [2 ** 31 / (1 << SEGMENT_BITS) - 1, 2 ** 31 / (1 << SEGMENT_BITS)], 'the two segments either side of 2^31, both positive')
+  store.deleteThrough(2 ** 31 - 1)
+  t.same(store.db.prepare(`SELECT DISTINCT segment FROM correlations`).pluck().all(), [2 ** 31 / (1 << SEGMENT_BITS)])
+  t.equal(store.linesByCorrelationId('big').length, 8)
+})
+
 t.test('the newest correlation id of an event', async (t) => {
   const store = new Store(tempStorePath(t))
   t.teardown(() => store.close())
