@@ -43,7 +43,7 @@ export function createAgent({ config, sinks: resolvedSinks }: LoadedConfig, log:
   const store = new Store(resolve(dataDir, 'store.db'))
   const engine: MetricsEngine = createMetricsEngine(config.metrics)
   const pairState = new PairStateStore(store.db)
-  engine.restore(pairState.load())
+  engine.restore(pairState.load(), pairState.newestSeq())
   const persistPairs = () => pairState.apply(engine.takeStateDelta())
   const metricsTap: Tap = {
     observe(events) {

@@ -26,6 +26,7 @@ export class PairStateStore {
     db.exec(`CREATE TABLE IF NOT EXISTS pair_changes (last_seq INTEGER PRIMARY KEY, changes TEXT NOT NULL)`)
     this.statements = {
       load: db.prepare(`SELECT changes FROM pair_changes ORDER BY last_seq`).pluck(),
+      newestSeq: db.prepare(`SELECT max(last_seq) FROM pair_changes`).pluck(),
       append: db.prepare(`INSERT INTO pair_changes (last_seq, changes) VALUES (?, ?)`),
       dropBefore: db.prepare(`DELETE FROM pair_changes WHERE last_seq < ?`),
     }
@@ -47,6 +48,11 @@ export class PairStateStore {
       .filter((change) => change[3] !== FORGOTTEN)
       .sort((a, b) => a[0] - b[0])
       .map(([seq, rule, key, state, atMs, labels]) => ({ rule, key, state: state as PairState, atMs, labels, seq }))
+  }
+
+  /** The highest sequence number stored, forgotten keys included: the engine numbers on from it. */
+  newestSeq(): number {
+    return (this.statements.newestSeq.get() as number | null) ?? 0
   }
 
   /** Writes a delta; not a transaction of its own, so call it inside the caller's. */

@@ -35,9 +35,11 @@ export interface MetricsEngine {
   /**
    * Puts back pair state persisted before a restart; call once, before the first
    * observe(). Entries of pair rules no longer configured are dropped (and
-   * deleted by the next delta).
+   * deleted by the next delta). New changes are numbered after
+   * `seqsUsedThrough`: the store may hold changes newer than any live entry
+   * (a forgotten key), and a number must never be given twice.
    */
-  restore(entries: readonly PairEntry[]): void
+  restore(entries: readonly PairEntry[], seqsUsedThrough?: number): void
 }
 
 export function createMetricsEngine(config: MetricsConfig, { now = Date.now }: MetricsEngineOptions = {}): MetricsEngine {
@@ -79,7 +81,8 @@ export function createMetricsEngine(config: MetricsConfig, { now = Date.now }: M
       const oldest = Math.min(...[...pairs.values()].map((pair) => pair.oldestSeq() ?? Infinity))
       return journal.take(oldest === Infinity ? undefined : oldest)
     },
-    restore(entries) {
+    restore(entries, seqsUsedThrough = 0) {
+      journal.restored(seqsUsedThrough)
       let newestMs = -Infinity
       for (const entry of [...entries].sort((a, b) => a.seq - b.seq)) {
         journal.restored(entry.seq)

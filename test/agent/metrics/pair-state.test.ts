@@ -105,7 +105,7 @@ t.test('after SIGKILL and restart, pending starts are answered or timed out and 
   const wall = { ms: 0 }
   const engine = createMetricsEngine(MetricsConfig.parse({}), { now: () => wall.ms })
   const persisted = store.load()
-  engine.restore(persisted)
+  engine.restore(persisted, store.newestSeq())
   const count = async (name: string, labels: Record<string, string> = {}) => (await sample(engine.registry, `order_${name}`, labels)) ?? 0
   t.equal(await count('pending'), 100 - answeredBefore.size, 'every start still unanswered at the kill is pending again')
 
@@ -145,8 +145,27 @@ t.test('entries of a pair rule no longer configured are deleted', async (t) => {
   const store = new PairStateStore(db)
   store.apply({ upserts: [{ rule: 'retired', key: 'a', state: 'pending', atMs: T0, labels: [], seq: 1 }], deletes: [], liveFrom: 1 })
   const engine = createMetricsEngine(MetricsConfig.parse({}))
-  engine.restore(store.load())
+  engine.restore(store.load(), store.newestSeq())
   engine.observe([logEvent(T0)])
   store.apply(engine.takeStateDelta())
   t.same(store.load(), [])
+})
+
+t.test('after a restart, changes are numbered after everything stored, a forgotten key included', async (t) => {
+  const path = tempDb(t)
+  const db = new Database(path)
+  const store = new PairStateStore(db)
+  // 'a' pending (seq 1); 'b' completed then forgotten (seq 3): the newest stored change is newer than every live entry.
+  store.apply({ upserts: [{ rule: 'order', key: 'a', state: 'pending', atMs: T0, labels: ['orders'], seq: 1 }], deletes: [], liveFrom: 1 })
+  store.apply({ upserts: [{ rule: 'order', key: 'b', state: 'completed', atMs: T0, labels: ['orders'], seq: 2 }], deletes: [], liveFrom: 1 })
+  store.apply({ upserts: [], deletes: [{ rule: 'order', key: 'b', seq: 3 }], liveFrom: 1 })
+  t.equal(store.newestSeq(), 3)
+
+  const engine = createMetricsEngine(MetricsConfig.parse({}))
+  engine.restore(store.load(), store.newestSeq())
+  engine.observe([logEvent(T0 + 10, { event: 'ORDER_SUBMIT', correlationId: 'b', service: 'orders' })])
+  const delta = engine.takeStateDelta()
+  t.same(delta.upserts.map((e) => [e.key, e.state, e.seq]), [['b', 'pending', 4]])
+  t.doesNotThrow(() => db.transaction(() => store.apply(delta))(), 'no sequence number is given twice')
+  t.same(store.load().map((e) => [e.key, e.state]), [['a', 'pending'], ['b', 'pending']], "b's new start outranks its older forgetting")
 })
