@@ -9,6 +9,7 @@ import type { Logger } from 'pino'
 import { AggregatorRegistry } from 'prom-client'
 import type { LoadedConfig } from './config/load.js'
 import type { SourceConfig } from './config/schema.js'
+import { guarded } from './core/guarded.js'
 import type { Lifecycle, SourceContext } from './core/types.js'
 import { createHttpServer, type AgentHttpServer } from './http/server.js'
 import { AgentMetrics } from './metrics/internal.js'
@@ -19,8 +20,7 @@ import { cursorNameOf } from './sinks/index.js'
 import { hostSinkInWorker } from './sinks/worker-host.js'
 import { isEnding, sources as sourceDefinitions } from './sources/index.js'
 import { enforceRetention } from './store/retention.js'
-import { Store } from './store/store.js'
-import { keepWalCheckpointed } from './store/wal-checkpointer.js'
+import { Store, WAL_CHECKPOINT_INTERVAL_MS } from './store/store.js'
 import { createTransform } from './transforms/index.js'
 
 export interface Agent {
@@ -90,28 +90,16 @@ export function createAgent({ config, sinks: resolvedSinks }: LoadedConfig, log:
     isReady: () => ready,
   })
 
-  const housekeeping = () => {
-    try {
-      enforceRetention(
-        store,
-        { maxAgeMs: config.store.retention.max_age, maxBytes: config.store.retention.max_bytes },
-        readers,
-        metrics,
-      )
-    } catch (error) {
-      log.error({ err: error }, 'retention failed; it will be tried again')
-    }
-  }
-  const tickEngine = () => {
-    try {
-      engine.tick()
-      store.append([], [], persistPairs)
-    } catch (error) {
-      log.error({ err: error }, 'persisting metrics state failed; it will be tried again')
-    }
-  }
+  const housekeeping = guarded(log, 'retention failed; it will be tried again', () => {
+    const policy = { maxAgeMs: config.store.retention.max_age, maxBytes: config.store.retention.max_bytes }
+    enforceRetention(store, policy, readers, metrics)
+  })
+  const tickEngine = guarded(log, 'persisting metrics state failed; it will be tried again', () => {
+    engine.tick()
+    store.append([], [], persistPairs)
+  })
+  const checkpointWal = guarded(log, 'store WAL checkpoint failed; it will be tried again', () => store.checkpointWal())
   const timers: NodeJS.Timeout[] = []
-  let stopCheckpointing = () => {}
 
   return {
     store,
@@ -127,7 +115,7 @@ export function createAgent({ config, sinks: resolvedSinks }: LoadedConfig, log:
       for (const source of sources) await source.start()
       timers.push(setInterval(housekeeping, config.store.retention.interval).unref())
       timers.push(setInterval(tickEngine, ENGINE_TICK_MS).unref())
-      stopCheckpointing = keepWalCheckpointed(store, log)
+      timers.push(setInterval(checkpointWal, WAL_CHECKPOINT_INTERVAL_MS).unref())
       ready = true
       log.info({ listen: http.address(), sources: Object.keys(config.sources), sinks: Object.keys(config.sinks), data_dir: dataDir }, 'agent started')
     },
@@ -135,7 +123,6 @@ export function createAgent({ config, sinks: resolvedSinks }: LoadedConfig, log:
       ready = false
       const deadline = Date.now() + deadlineMs
       for (const timer of timers.splice(0)) clearInterval(timer)
-      stopCheckpointing()
       await Promise.allSettled(sources.map((source) => source.stop()))
       running = false
       await Promise.allSettled(sinks.map((sink) => sink.stop(Math.max(0, deadline - Date.now()))))

@@ -12,7 +12,7 @@
  * changes older than the oldest live entry leave from the head.
  */
 import type Database from 'better-sqlite3'
-import type { PairEntry, PairState, PairStateDelta } from './rules/pair-journal.js'
+import { pairId, type PairEntry, type PairState, type PairStateDelta } from './rules/pair-journal.js'
 
 const FORGOTTEN = 'forgotten'
 
@@ -39,7 +39,7 @@ export class PairStateStore {
     const latest = new Map<string, StoredChange>()
     for (const text of this.statements.load.iterate() as IterableIterator<string>) {
       for (const change of JSON.parse(text) as StoredChange[]) {
-        const id = `${change[1]}\u0000${change[2]}`
+        const id = pairId(change[1], change[2])
         const known = latest.get(id)
         if (known === undefined || known[0] < change[0]) latest.set(id, change)
       }

@@ -141,7 +141,8 @@ export class Store implements LineFeed {
    * Copies the WAL's committed pages into the database file, so the next
    * commit can start the WAL over. PASSIVE: copies what no reader still needs
    * and never waits for one. The agent's main thread runs it every
-   * WAL_CHECKPOINT_INTERVAL_MS (./wal-checkpointer.ts).
+   * WAL_CHECKPOINT_INTERVAL_MS; from a sink's thread instead it was no
+   * faster and cost 4 MB more RSS.
    */
   checkpointWal(): void {
     this.db.pragma('wal_checkpoint(PASSIVE)')

@@ -41,6 +41,9 @@ export interface PairStateDelta {
 
 type Change = { entry: PairEntry } | ForgottenKey
 
+/** One key of one rule, as a single map key. */
+export const pairId = (rule: string, key: string): string => `${rule}\u0000${key}`
+
 export class PairJournal {
   private lastSeq = 0
   private changes = new Map<string, Change>()
@@ -56,11 +59,11 @@ export class PairJournal {
   }
 
   put(entry: PairEntry): void {
-    this.changes.set(`${entry.rule}\u0000${entry.key}`, { entry })
+    this.changes.set(pairId(entry.rule, entry.key), { entry })
   }
 
   remove(rule: string, key: string): void {
-    this.changes.set(`${rule}\u0000${key}`, { rule, key, seq: this.nextSeq() })
+    this.changes.set(pairId(rule, key), { rule, key, seq: this.nextSeq() })
   }
 
   /** The changes since the last call, and forgets them; `oldestLiveSeq` is undefined when nothing is live. */
