@@ -7,23 +7,31 @@
  */
 import pino from 'pino'
 import { createAgent } from './agent.js'
-import { AGENT_USAGE, parseAgentFlags, type AgentFlags } from './cli/agent-args.js'
+import { AGENT_FLAGS, toAgentFlags, type AgentFlags } from './cli/agent-args.js'
+import { defineCommand } from './cli/command.js'
 import { ConfigError } from './config/errors.js'
 import { loadAgentConfig } from './config/load.js'
 
-export async function runAgent(argv: readonly string[]): Promise<number> {
-  if (argv.includes('--help') || argv.includes('-h')) {
-    process.stdout.write(`${AGENT_USAGE}\n`)
-    return 0
-  }
-  let flags: AgentFlags
-  try {
-    flags = parseAgentFlags(argv)
-  } catch (error) {
-    process.stderr.write(`threadline agent: ${(error as Error).message}\n${AGENT_USAGE}\n`)
-    return 2
-  }
+export const agentCommand = defineCommand({
+  name: 'agent',
+  summary: 'run the sidecar agent: tail logs, keep them in the embedded store, ship them to Loki, derive metrics',
+  flags: AGENT_FLAGS,
+  env: {
+    LOKI_USERNAME: 'basic-auth user for Loki',
+    LOKI_PASSWORD: 'basic-auth password for Loki (never logged)',
+    LOKI_PASSWORD_FILE: 'file holding that password',
+    LOKI_TENANT_ID: 'X-Scope-OrgID sent to Loki',
+    NODE_OPTIONS: 'node flags, e.g. --max-semi-space-size=4 when started as "node dist/agent/cli/threadline.js"',
+  },
+  examples: [
+    'threadline agent --tail "/var/log/quantum/*.log" --service auto_executor --loki-url http://127.0.0.1:3100',
+    'node service.js | threadline agent --stdin --service batch-job',
+    'threadline agent --config /etc/threadline/agent.yaml --check-config',
+  ],
+  run: (values) => runAgent(toAgentFlags(values)),
+})
 
+async function runAgent(flags: AgentFlags): Promise<number> {
   let loaded
   try {
     loaded = loadAgentConfig(flags)

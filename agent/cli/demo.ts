@@ -12,9 +12,17 @@ import { startDemo } from '../../examples/demo-service.js'
 import { createAgent } from '../agent.js'
 import { ConfigError } from '../config/errors.js'
 import { loadAgentConfig } from '../config/load.js'
-import { parseAgentFlags } from './agent-args.js'
+import { parseAgentFlags, type AgentFlags } from './agent-args.js'
+import { UsageError } from './command.js'
 
-const flags = parseAgentFlags(process.argv.slice(2))
+let flags: AgentFlags
+try {
+  flags = parseAgentFlags(process.argv.slice(2))
+} catch (error) {
+  if (!(error instanceof UsageError)) throw error
+  process.stderr.write(`npm start: ${error.message} (extra flags go to the agent: threadline agent --help)\n`)
+  process.exit(2)
+}
 const dataDir = resolve(flags.dataDir ?? '.threadline')
 const logFile = join(dataDir, 'demo', 'demo-service.log')
 mkdirSync(join(dataDir, 'demo'), { recursive: true })

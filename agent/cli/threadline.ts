@@ -7,23 +7,36 @@
  * lines/s and takes about 24 MB off the agent's RSS. The flag can only be
  * given at start, hence the shebang (`env -S`, GNU coreutils 8.30 and later).
  */
-import { runAgent } from '../main.js'
+import { buildInfo } from '../core/build-info.js'
+import { closest } from '../core/closest.js'
+import { agentCommand } from '../main.js'
+import { table, type Command } from './command.js'
 
-const USAGE = `usage: threadline <command> [options]
+const commands: readonly Command[] = [agentCommand]
 
-commands:
-  agent     run the sidecar agent (threadline agent --help)
-`
-
-const [command, ...rest] = process.argv.slice(2)
-const commands: Record<string, (argv: readonly string[]) => Promise<number>> = {
-  agent: runAgent,
+function usage(): string {
+  return [
+    'threadline: structured logs with correlation ids, a sidecar agent that ships them to Loki, log-derived metrics',
+    'usage: threadline <command> [flags]',
+    `commands:\n${table(commands.map((command) => [command.name, command.summary]))}`,
+    `flags:\n${table([
+      ['-h, --help', 'print this help (every command has its own: threadline <command> --help)'],
+      ['-v, --version', 'print the version, and the git commit the build was made from'],
+    ])}`,
+  ].join('\n\n') + '\n'
 }
 
-const run = command ? commands[command] : undefined
-if (!run) {
-  process.stderr.write(command && command !== '--help' && command !== '-h' ? `threadline: unknown command "${command}"\n${USAGE}` : USAGE)
-  process.exitCode = command === '--help' || command === '-h' ? 0 : 2
+const [name, ...rest] = process.argv.slice(2)
+const command = commands.find((candidate) => candidate.name === name)
+if (command) {
+  process.exitCode = await command.main(rest)
+} else if (name === '--version' || name === '-v') {
+  const { version, git } = buildInfo()
+  process.stdout.write(`threadline ${version}${git === 'unknown' ? '' : ` (${git})`}\n`)
+} else if (name === '--help' || name === '-h') {
+  process.stdout.write(usage())
 } else {
-  process.exitCode = await run(rest)
+  const suggestion = name ? closest(name, commands.map((candidate) => candidate.name)) : undefined
+  process.stderr.write(`${name ? `threadline: unknown command "${name}"${suggestion ? `, did you mean "${suggestion}"?` : ''}\n\n` : ''}${usage()}`)
+  process.exitCode = 2
 }

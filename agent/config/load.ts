@@ -80,6 +80,12 @@ function applyFlags(raw: RawObject, flags: AgentFlags, env: NodeJS.ProcessEnv): 
   if (flags.listen !== undefined) raw.listen = flags.listen
   if (flags.tail.length > 0) section(raw, 'sources').tail = { type: 'file', include: flags.tail }
   if (flags.stdin) section(raw, 'sources').stdin = { type: 'stdin' }
+  if (flags.readFrom !== undefined) {
+    for (const source of Object.values(section(raw, 'sources'))) {
+      const followsFiles = source !== null && typeof source === 'object' && ['file', 'docker'].includes((source as RawObject).type as string)
+      if (followsFiles) (source as RawObject).read_from = flags.readFrom
+    }
+  }
   if (flags.service !== undefined) section(raw, 'transforms').default_service = flags.service
   if (Object.keys(flags.labels).length > 0) {
     const transforms = section(raw, 'transforms')

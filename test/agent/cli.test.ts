@@ -1,11 +1,12 @@
 /** The `threadline agent` command line as users call it: the built CLI in a child process. */
 import t from 'tap'
-import { spawn, spawnSync } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { once } from 'node:events'
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
-import { CLI } from '../support/agent-process.js'
+import { CLI, waitFor } from '../support/agent-process.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'threadline-cli-'))
 t.teardown(() => rmSync(dir, { recursive: true, force: true }))
@@ -43,16 +44,81 @@ t.test('the built executable runs through its shebang, with the node flags it se
   t.match(direct.stdout, /usage: threadline agent/)
 })
 
-t.test('bad flags and unknown commands exit 2 with usage; --help exits 0', async (t) => {
+t.test('bad flags and unknown commands exit 2 with a did-you-mean; --help exits 0', async (t) => {
   const badFlag = run(['agent', '--tial', 'x'])
   t.equal(badFlag.status, 2)
-  t.match(badFlag.stderr, /tial[\s\S]*usage: threadline agent/)
+  t.match(badFlag.stderr, /unknown flag --tial, did you mean --tail\?[\s\S]*usage: threadline agent/)
+  const badValue = run(['agent', '--read-from', 'middle'])
+  t.equal(badValue.status, 2)
+  t.match(badValue.stderr, /--read-from expects beginning or end, received "middle"/)
   const unknown = run(['agnet'])
   t.equal(unknown.status, 2)
-  t.match(unknown.stderr, /unknown command "agnet"/)
+  t.match(unknown.stderr, /unknown command "agnet", did you mean "agent"\?/)
+  const none = run([])
+  t.equal(none.status, 2)
+  t.match(none.stderr, /usage: threadline <command>/)
+})
+
+t.test('--help explains every flag with its default and the environment it reads; --version names the build', async (t) => {
+  const top = run(['--help'])
+  t.equal(top.status, 0)
+  t.match(top.stdout, /commands:\n\s+agent\s+run the sidecar agent/)
+  t.match(top.stdout, /--version/)
   const help = run(['agent', '--help'])
   t.equal(help.status, 0)
-  t.match(help.stdout, /--check-config/)
+  for (const flag of ['--config FILE', '--tail GLOB', '--read-from beginning|end', '--stdin', '--service NAME', '--label KEY=VALUE', '--loki-url URL', '--data-dir DIR', '--listen HOST:PORT', '--check-config']) {
+    t.ok(help.stdout.includes(flag), `help lists ${flag}`)
+  }
+  t.match(help.stdout, /--listen HOST:PORT\s+[^\n]*\(default: 127\.0\.0\.1:9480\)/)
+  t.match(help.stdout, /environment:[\s\S]*LOKI_URL\s+as --loki-url[\s\S]*LOKI_PASSWORD_FILE/)
+  const version = run(['--version'])
+  t.equal(version.status, 0)
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+  const commit = spawnSync('git', ['rev-parse', '--short=12', 'HEAD'], { encoding: 'utf8' }).stdout.trim()
+  t.equal(version.stdout, `threadline ${pkg.version} (${commit})\n`)
+})
+
+t.test('--tail on an existing file ships what it already holds, once; --read-from end skips it', async (t) => {
+  const log = join(dir, 'existing.log')
+  const lines = Array.from({ length: 3_000 }, (_, i) => JSON.stringify({ level: 'info', service: 'app', msg: `old ${i}` }))
+  writeFileSync(log, lines.join('\n') + '\n')
+  const storedLines = (dataDir: string) => {
+    const db = new Database(join(dataDir, 'store.db'), { readonly: true })
+    try {
+      return db.prepare('SELECT count(*) FROM lines').pluck().get() as number
+    } finally {
+      db.close()
+    }
+  }
+  const runTail = async (dataDir: string, extra: string[] = []) => {
+    const agent = spawn(process.execPath, [CLI, 'agent', '--tail', log, '--data-dir', dataDir, '--listen', '127.0.0.1:0', ...extra], { env })
+    let stderr = ''
+    agent.stderr.on('data', (chunk: Buffer) => (stderr += chunk))
+    await waitFor('the agent to start', () => stderr.includes('"agent started"'))
+    return { agent, stderr: () => stderr }
+  }
+  const stop = async (agent: ChildProcess) => {
+    agent.kill('SIGTERM')
+    const [code] = (await once(agent, 'exit')) as [number]
+    return code
+  }
+
+  const fromStart = join(dir, 'tail-default')
+  const first = await runTail(fromStart)
+  await waitFor('every existing line stored', () => existsSync(join(fromStart, 'store.db')) && storedLines(fromStart) === lines.length)
+  t.equal(await stop(first.agent), 0, first.stderr())
+  // A second start resumes from the stored position: nothing is read twice.
+  appendFileSync(log, JSON.stringify({ level: 'info', service: 'app', msg: 'new' }) + '\n')
+  const second = await runTail(fromStart)
+  await waitFor('the new line stored', () => storedLines(fromStart) === lines.length + 1)
+  t.equal(await stop(second.agent), 0)
+  t.equal(storedLines(fromStart), lines.length + 1)
+
+  const fromEnd = join(dir, 'tail-end')
+  const skipping = await runTail(fromEnd, ['--read-from', 'end'])
+  appendFileSync(log, JSON.stringify({ level: 'info', service: 'app', msg: 'after start' }) + '\n')
+  await waitFor('the line written after start stored', () => storedLines(fromEnd) === 1)
+  t.equal(await stop(skipping.agent), 0)
 })
 
 t.test('a port already in use fails start-up with exit 1, not a crash later', async (t) => {

@@ -7,8 +7,8 @@ export const ReadFrom = z.enum(['beginning', 'end'])
 
 /** Options every file-following source shares (`file` and `docker`). */
 export const followerFields = {
-  /** Files found at start without a checkpoint: `end` skips what they hold, `beginning` ships it. */
-  read_from: ReadFrom.default('end'),
+  /** Files found at the first start (no checkpoint): `beginning` ships what they hold, as promtail, Alloy, Vector and Filebeat do; `end` skips it. */
+  read_from: ReadFrom.default('beginning'),
   /** How often to look for new data, new files and rotations. */
   poll_interval: duration().default(250),
   /** Bytes of the first line hashed to identify a file across renames (a file is picked up once it has a full first line or this many bytes). */

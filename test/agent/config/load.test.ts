@@ -66,6 +66,23 @@ sinks:
   t.equal(loki.tenantId, 'team-a')
 })
 
+t.test('files found at the first start are read from the beginning unless --read-from end says otherwise', async (t) => {
+  const path = configFile(
+    'read-from.yaml',
+    `
+sources:
+  app: { type: file, include: ["/var/log/app/*.log"] }
+  containers: { type: docker, containers: ["quantum_*"], read_from: beginning }
+  journal: { type: journald }
+`,
+  )
+  const defaults = loadAgentConfig(parseAgentFlags(['--config', path, '--tail', '/tmp/x.log']), {}).config.sources
+  t.same([defaults.app, defaults.tail, defaults.containers].map((source) => (source as { read_from: string }).read_from), ['beginning', 'beginning', 'beginning'])
+  const fromEnd = loadAgentConfig(parseAgentFlags(['--config', path, '--tail', '/tmp/x.log', '--read-from', 'end']), {}).config.sources
+  t.same([fromEnd.app, fromEnd.tail, fromEnd.containers].map((source) => (source as { read_from: string }).read_from), ['end', 'end', 'end'])
+  t.equal((fromEnd.journal as { read_from: string }).read_from, 'end', 'journald keeps its own default: the whole journal is not a file')
+})
+
 t.test('LOKI_URL alone adds a loki sink; a password file is read', async (t) => {
   const secret = configFile('password', 'from-file\n')
   const { sinks } = loadAgentConfig(parseAgentFlags([]), { LOKI_URL: 'https://loki.example:3100/', LOKI_USERNAME: 'u', LOKI_PASSWORD_FILE: secret })
@@ -109,5 +126,7 @@ t.test('credentials in the Loki URL are refused without echoing them', async (t)
 
 t.test('bad flags are refused by name', async (t) => {
   t.throws(() => parseAgentFlags(['--label', 'novalue']), /--label expects KEY=VALUE/)
-  t.throws(() => parseAgentFlags(['--tial', 'x']), /tial/)
+  t.throws(() => parseAgentFlags(['--tial', 'x']), /unknown flag --tial, did you mean --tail\?/)
+  t.throws(() => parseAgentFlags(['--config']), /--config needs a value/)
+  t.throws(() => parseAgentFlags(['stray']), /unexpected argument stray/)
 })

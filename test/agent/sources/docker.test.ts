@@ -29,7 +29,7 @@ function startSource(t: Test, harness: SourceHarness, config: Record<string, unk
 t.test('config: defaults apply and a typo fails with its name', async (t) => {
   const parsed = docker.config.parse({ type: 'docker', containers: ['quantum_*'] })
   t.equal(parsed.root, '/var/lib/docker/containers')
-  t.equal(parsed.read_from, 'end')
+  t.equal(parsed.read_from, 'beginning')
   const typo = docker.config.safeParse({ type: 'docker', container: ['quantum_*'] })
   t.notOk(typo.success)
   t.match(JSON.stringify(typo.error?.issues), /container/)
@@ -105,7 +105,7 @@ t.test("follows Docker's rotation (rename to -json.log.1) and containers started
   t.teardown(harness.cleanup)
   const log = container(harness.dir, ID_A, 'quantum_api')
   writeFileSync(log, record('old, skipped with read_from end\n'))
-  await startSource(t, harness, { containers: ['quantum_*'] }).start()
+  await startSource(t, harness, { containers: ['quantum_*'], read_from: 'end' }).start()
   await harness.waitFor(() => harness.logs().some((r) => r.msg === 'file source: following file'), 'the first scan')
   appendFileSync(log, record('1\n'))
   await harness.waitFor(() => harness.texts().length === 1, 'line 1')

@@ -23,7 +23,7 @@ t.test('config: defaults apply and a typo fails with its name', async (t) => {
   const parsed = file.config.parse({ type: 'file', include: ['/var/log/*.log'] })
   t.same(
     { read_from: parsed.read_from, poll_interval: parsed.poll_interval, fingerprint_bytes: parsed.fingerprint_bytes, max_line_bytes: parsed.max_line_bytes, exclude: parsed.exclude },
-    { read_from: 'end', poll_interval: 250, fingerprint_bytes: 1024, max_line_bytes: 256 * 1024, exclude: [] },
+    { read_from: 'beginning', poll_interval: 250, fingerprint_bytes: 1024, max_line_bytes: 256 * 1024, exclude: [] },
   )
   const typo = file.config.safeParse({ type: 'file', include: ['/x'], read_form: 'end' })
   t.notOk(typo.success)
