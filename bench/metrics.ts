@@ -32,6 +32,7 @@ function generateEvents(count: number, t0: number): LogEvent[] {
     events.push({
       tsMs: Math.floor(t0 + i / 10),
       tsNanos: (i % 10) * 100_000,
+      timeOrigin: 'own',
       line: JSON.stringify(fields),
       level,
       service,

@@ -40,12 +40,23 @@ export interface SourceBatch {
   checkpoints?: Checkpoint[]
 }
 
+/**
+ * Where a line's entry time came from. `own`: the line's own timestamp.
+ * `ahead`: its own timestamp, but later than the moment the agent read the
+ * line, so the service's clock runs ahead of the host's (a line cannot be read
+ * before it is written). `fallback`: the source's or the read time, because the
+ * line had no usable time of its own. Only `own` and `ahead` times move the
+ * metrics engine's line clocks (agent/metrics/rules/line-clocks.ts).
+ */
+export type TimeOrigin = 'own' | 'ahead' | 'fallback'
+
 /** A parsed, labelled line: what the store keeps and the sinks ship. */
 export interface LogEvent {
   /** Entry time: whole ms since the epoch… */
   tsMs: number
   /** …plus the nanoseconds within that ms (0 to 999,999), for sources with finer clocks. */
   tsNanos: number
+  timeOrigin: TimeOrigin
   /** The text shipped to Loki: the raw line, truncated if it was over the size limit. */
   line: string
   level: Level

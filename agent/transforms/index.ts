@@ -51,6 +51,7 @@ export function createTransform(config: TransformsConfig, ctx: { metrics: AgentM
     return {
       tsMs: at.ms,
       tsNanos: at.nanos,
+      timeOrigin: at.origin,
       line,
       level: labels.level,
       service: labels.service,

@@ -2,7 +2,7 @@
  * The Loki entry time of a line: its own timestamp when it has a plausible
  * one, else the source's clock, else the read time, with the fallback counted.
  */
-import type { RawLine } from '../core/types.js'
+import type { RawLine, TimeOrigin } from '../core/types.js'
 import type { AgentMetrics } from '../metrics/internal.js'
 import { parseTimestamp, type Instant } from './timestamp-parse.js'
 
@@ -22,6 +22,19 @@ export const EARLIEST_MS = Date.UTC(2000, 0, 1)
 
 /** Later than read time plus this is rejected by Loki (`creation_grace_period`, 10 min by default). */
 export const MAX_FUTURE_MS = 10 * 60_000
+
+/**
+ * An own time this much later than the read time means the service's clock
+ * runs ahead: a line is read after it is written, and the agent reads its own
+ * host's files, so the two clocks are one clock unless the service adds an
+ * offset of its own. 2 s absorbs a container's or a VM's small clock drift.
+ */
+export const AHEAD_TOLERANCE_MS = 2_000
+
+/** An entry time and where it came from. */
+export interface Stamp extends Instant {
+  origin: TimeOrigin
+}
 
 /** Why a line was not stamped with its own time. */
 export type FallbackReason = 'missing' | 'unparseable' | 'too_old' | 'future'
@@ -57,7 +70,7 @@ export interface TimestamperOptions {
 }
 
 /**
- * Returns a function stamping a line. The returned Instant is reused by the
+ * Returns a function stamping a line. The returned Stamp is reused by the
  * next call: copy it out before stamping again.
  *
  * Own time: see {@link ownTimeOf}. It is used when it
@@ -68,8 +81,8 @@ export interface TimestamperOptions {
  * (docker, journald), else with `readAtMs`. The line text keeps its own value
  * either way.
  */
-export function createTimestamper({ maxAgeMs, metrics }: TimestamperOptions): (fields: Readonly<Record<string, unknown>> | null, raw: RawLine, source: string) => Instant {
-  const at: Instant = { ms: 0, nanos: 0 }
+export function createTimestamper({ maxAgeMs, metrics }: TimestamperOptions): (fields: Readonly<Record<string, unknown>> | null, raw: RawLine, source: string) => Stamp {
+  const at: Stamp = { ms: 0, nanos: 0, origin: 'own' }
   const separateOwn = createTieBreaker()
   const separateFallback = createTieBreaker()
 
@@ -91,6 +104,7 @@ export function createTimestamper({ maxAgeMs, metrics }: TimestamperOptions): (f
     const reason = readOwn(fields, readAtMs)
     if (reason === null) {
       separateOwn(at)
+      at.origin = at.ms > readAtMs + AHEAD_TOLERANCE_MS ? 'ahead' : 'own'
       return at
     }
     metrics.timestampFallbacks.inc({ source, reason })
@@ -100,6 +114,7 @@ export function createTimestamper({ maxAgeMs, metrics }: TimestamperOptions): (f
       at.nanos = 0
     }
     separateFallback(at)
+    at.origin = 'fallback'
     return at
   }
 }

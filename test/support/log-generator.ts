@@ -31,7 +31,7 @@ const SERVICES = ['ai_engine', 'auto_executor', 'risk_guard'] as const
 const SYMBOLS = ['BTCUSDT', 'ETHUSDT', 'SOLUSDT']
 
 /** A small, fast, seeded PRNG (mulberry32): the same seed gives the same file. */
-function random(seed: number): () => number {
+export function random(seed: number): () => number {
   let state = seed >>> 0
   return () => {
     state = (state + 0x6d2b79f5) >>> 0
@@ -43,7 +43,7 @@ function random(seed: number): () => number {
 }
 
 /** A version-4 UUID from the seeded PRNG: random ids, as the SDK's randomUUID() makes them, hit the store's index as production does. */
-function uuid(next: () => number): string {
+export function uuid(next: () => number): string {
   const hex = (digits: number) => Math.floor(next() * 16 ** digits).toString(16).padStart(digits, '0')
   const variant = (8 + Math.floor(next() * 4)).toString(16)
   return `${hex(8)}-${hex(4)}-4${hex(3)}-${variant}${hex(3)}-${hex(6)}${hex(6)}`

@@ -13,7 +13,7 @@ import type { MetricsConfig } from './config.js'
 import { createCounterRule } from './counter-rule.js'
 import { builtInRules } from './defaults.js'
 import { createHistogramRule } from './histogram-rule.js'
-import { LineClock } from './line-clock.js'
+import { LineClocks } from './line-clocks.js'
 import { PairJournal, type PairEntry, type PairStateDelta } from './pair-journal.js'
 import { PairLineRule } from './pair-rule.js'
 import { RuleContext, type LineRule } from './rule-context.js'
@@ -45,36 +45,34 @@ export interface MetricsEngine {
 export function createMetricsEngine(config: MetricsConfig, { now = Date.now }: MetricsEngineOptions = {}): MetricsEngine {
   const context = new RuleContext(config.max_label_values)
   const journal = new PairJournal()
-  const clock = new LineClock(now)
+  const clocks = new LineClocks(now)
   const rules: LineRule[] = []
   const pairs = new Map<string, PairLineRule>()
   for (const rule of [...(config.defaults ? builtInRules : []), ...config.rules]) {
     if (rule.type === 'counter') rules.push(createCounterRule(rule, context))
     else if (rule.type === 'histogram') rules.push(createHistogramRule(rule, context))
     else {
-      const pair = new PairLineRule(rule, context, journal)
+      const pair = new PairLineRule(rule, context, journal, clocks)
       pairs.set(rule.name, pair)
       rules.push(pair)
     }
   }
   const expirePairs = () => {
-    for (const pair of pairs.values()) pair.expire(clock.nowMs)
+    for (const pair of pairs.values()) pair.expire()
   }
 
   return {
     registry: context.registry,
     observe(events) {
       if (events.length === 0) return
-      let newestMs = -Infinity
       for (const event of events) {
-        if (event.tsMs > newestMs) newestMs = event.tsMs
         for (const rule of rules) rule.observe(event)
       }
-      clock.linesArrived(newestMs)
+      clocks.observe(events)
       expirePairs()
     },
     tick() {
-      clock.tick()
+      clocks.tick()
       expirePairs()
     },
     takeStateDelta() {
@@ -94,7 +92,7 @@ export function createMetricsEngine(config: MetricsConfig, { now = Date.now }: M
         pair.restore(entry)
         if (entry.atMs > newestMs) newestMs = entry.atMs
       }
-      if (newestMs > -Infinity) clock.linesArrived(newestMs)
+      if (newestMs > -Infinity) clocks.shared.linesArrived(newestMs)
     },
   }
 }

@@ -24,7 +24,7 @@ export class LineClock {
     return this.watermarkMs
   }
 
-  /** Lines up to `newestMs` have arrived, just now. */
+  /** Lines up to `newestMs` have arrived, just now; -Infinity when none of them may move the clock (their times were fallbacks). */
   linesArrived(newestMs: number): void {
     if (newestMs > this.newestLineMs) this.newestLineMs = newestMs
     if (newestMs > this.watermarkMs) this.watermarkMs = newestMs

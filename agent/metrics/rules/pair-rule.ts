@@ -1,14 +1,20 @@
 /**
  * `type: pair`: a start line and an end line sharing a key, e.g. ORDER_SUBMIT →
  * ORDER_RESPONSE by correlation_id. Durations are measured on the lines' own
- * timestamps; timeouts on the engine's line clock (see line-clock.ts).
+ * timestamps; timeouts on the line clock of the start line's service (the
+ * shared clock, or the clock of a service whose times run ahead: see
+ * line-clocks.ts). Starts judged by one clock are kept apart from those judged
+ * by another, so each set stays in age order and expiry stops at its first
+ * young start.
  */
 import { Histogram } from 'prom-client'
 import type { LogEvent } from '../../core/types.js'
 import { BufferedCounter, BufferedGauge, type Cell } from './buffered.js'
 import { pairMetricNames, type PairRule } from './config.js'
+import type { LineClock } from './line-clock.js'
+import type { LineClocks } from './line-clocks.js'
 import type { PairEntry, PairJournal } from './pair-journal.js'
-import { PendingPairs, type Tracked, type UnansweredReason } from './pending-pairs.js'
+import { PendingPairs, type EndOutcome, type Tracked, type UnansweredReason } from './pending-pairs.js'
 import { compileMatch, fieldReader } from './predicate.js'
 import type { LineRule, RuleContext } from './rule-context.js'
 
@@ -36,29 +42,20 @@ export class PairLineRule implements LineRule {
   private readonly isEnd: (event: LogEvent) => boolean
   private readonly readKey: (event: LogEvent) => string | undefined
   private readonly series
-  private readonly pairs: PendingPairs<PairSeries>
+  /** Pending starts and memories by the clock that judges them; the shared clock's come first. */
+  private readonly pairsByClock = new Map<LineClock, PendingPairs<PairSeries>>()
 
   constructor(
     private readonly rule: PairRule,
     private readonly context: RuleContext,
-    journal: PairJournal,
+    private readonly journal: PairJournal,
+    private readonly clocks: LineClocks,
   ) {
     this.isStart = compileMatch(rule.start)
     this.isEnd = compileMatch(rule.end)
     this.readKey = fieldReader(rule.key)
     this.series = this.createSeries()
-    this.pairs = new PendingPairs<PairSeries>({
-      rule: rule.name,
-      timeoutMs: rule.timeout,
-      maxEntries: rule.max_pending,
-      rememberForMs: rule.remember_for,
-      journal,
-      labelsOf: (series) => series.values,
-      onUnanswered: (start, reason) => {
-        start.series.pending.value--
-        start.series.unanswered[reason].value++
-      },
-    })
+    this.pairsJudgedBy(clocks.shared)
   }
 
   observe(event: LogEvent): void {
@@ -71,26 +68,36 @@ export class PairLineRule implements LineRule {
     this.onEnd(key, event)
   }
 
-  /** Times out pending starts against the line clock. */
-  expire(watermarkMs: number): void {
-    this.pairs.expire(watermarkMs)
+  /** Times out pending starts, each set against the clock that judges it. */
+  expire(): void {
+    for (const [clock, pairs] of this.pairsByClock) pairs.expire(clock.nowMs)
   }
 
   /** Sequence number of this rule's oldest live entry, if any. */
   oldestSeq(): number | undefined {
-    return this.pairs.oldestSeq()
+    let oldest: number | undefined
+    for (const pairs of this.pairsByClock.values()) {
+      const seq = pairs.oldestSeq()
+      if (seq !== undefined && (oldest === undefined || seq < oldest)) oldest = seq
+    }
+    return oldest
   }
 
-  /** Puts back a persisted entry of this rule (started is not counted again). */
+  /**
+   * Puts back a persisted entry of this rule (started is not counted again).
+   * It is judged by the shared clock: which clock judged it is not persisted,
+   * and a start of a service running ahead then times out late, never early.
+   */
   restore(entry: PairEntry): void {
     const series = this.series.forValues(entry.labels)
     if (entry.state === 'pending') series.pending.value++
-    this.pairs.restore(entry, series)
+    this.pairsJudgedBy(this.clocks.shared).restore(entry, series)
   }
 
   private onStart(key: string, event: LogEvent): void {
     const series = this.series.forLine(event)
-    if (!this.pairs.start(key, lineTimeMs(event), series)) {
+    const clock = event.timeOrigin === 'ahead' ? this.clocks.aheadClockOf(event.service) : this.clocks.clockOf(event.service)
+    if (!this.pairsJudgedBy(clock).start(key, lineTimeMs(event), series)) {
       series.duplicateStarts.value++
       return
     }
@@ -98,9 +105,39 @@ export class PairLineRule implements LineRule {
     series.pending.value++
   }
 
+  /** The first set that knows the key decides; an end's own service says nothing about which clock judged its start. */
+  private endOf(key: string, endMs: number): EndOutcome<PairSeries> {
+    let outcome: EndOutcome<PairSeries> = { kind: 'orphan' }
+    for (const pairs of this.pairsByClock.values()) {
+      outcome = pairs.end(key, endMs)
+      if (outcome.kind !== 'orphan') break
+    }
+    return outcome
+  }
+
+  private pairsJudgedBy(clock: LineClock): PendingPairs<PairSeries> {
+    let pairs = this.pairsByClock.get(clock)
+    if (pairs === undefined) {
+      pairs = new PendingPairs<PairSeries>({
+        rule: this.rule.name,
+        timeoutMs: this.rule.timeout,
+        maxEntries: this.rule.max_pending,
+        rememberForMs: this.rule.remember_for,
+        journal: this.journal,
+        labelsOf: (series) => series.values,
+        onUnanswered: (start, reason) => {
+          start.series.pending.value--
+          start.series.unanswered[reason].value++
+        },
+      })
+      this.pairsByClock.set(clock, pairs)
+    }
+    return pairs
+  }
+
   private onEnd(key: string, event: LogEvent): void {
     const endMs = lineTimeMs(event)
-    const outcome = this.pairs.end(key, endMs)
+    const outcome = this.endOf(key, endMs)
     switch (outcome.kind) {
       case 'completed':
         return this.complete(outcome.start, endMs)

@@ -20,6 +20,7 @@ function event(n: number, overrides: Partial<LogEvent> = {}): LogEvent {
   return {
     tsMs: 1_767_435_323_000 + n,
     tsNanos: 123_456,
+    timeOrigin: 'own',
     line: JSON.stringify({ n, msg: `line ${n}` }),
     level: 'info',
     service: 'auto_executor',

@@ -1,7 +1,7 @@
 import t from 'tap'
 import type { RawLine } from '../../../agent/core/types.js'
 import { AgentMetrics } from '../../../agent/metrics/internal.js'
-import { MAX_FUTURE_MS, createTimestamper, ownTimeOf, type FallbackReason } from '../../../agent/transforms/timestamp.js'
+import { AHEAD_TOLERANCE_MS, MAX_FUTURE_MS, createTimestamper, ownTimeOf, type FallbackReason } from '../../../agent/transforms/timestamp.js'
 import { counterTotal, counterValue } from './fixtures/counter.js'
 
 const DAY = 86_400_000
@@ -92,4 +92,16 @@ t.test('lines stamped alike in a row get distinct, increasing times', async (t) 
 
   const edge = '2024-06-01T11:59:59.999999999Z'
   t.same([at({ ts: edge }), at({ ts: edge })], [{ ms: READ_AT - 1, nanos: 999_999 }, { ms: READ_AT, nanos: 0 }], 'the extra ns carries into the next ms')
+})
+
+t.test('each stamp says where its time came from: own, ahead of the read time, or a fallback', async (t) => {
+  const { metrics } = setup()
+  const stamp = createTimestamper({ maxAgeMs: 7 * DAY, metrics })
+  const origin = (fields: Record<string, unknown> | null, raw: Partial<RawLine> = {}) => stamp(fields, { text: '', readAtMs: READ_AT, ...raw }, 'app').origin
+  t.equal(origin({ time: READ_AT - 80_000 }), 'own', 'an old line of a backlog')
+  t.equal(origin({ time: READ_AT + AHEAD_TOLERANCE_MS }), 'own', 'within the tolerance of the host clock')
+  t.equal(origin({ time: READ_AT + 5 * 60_000 }), 'ahead', 'read before it was written: the service clock runs ahead')
+  t.equal(origin(null), 'fallback', 'not JSON: the read time')
+  t.equal(origin({ msg: 'no time' }, { sourceTimeNs: `${BigInt(READ_AT - 1000) * 1_000_000n}` }), 'fallback', "the source's time is a fallback too")
+  t.equal(origin({ time: READ_AT + MAX_FUTURE_MS + 1 }), 'fallback', 'beyond the future bound')
 })
