@@ -49,7 +49,7 @@ export function containerLogs(root: string, patterns: readonly string[], onError
       for (const id of ids) {
         try {
           const name = await nameFor(id)
-          if (name === undefined || !matchers.some((m) => m.test(name))) continue
+          if (name === undefined || !matchers.some((matches) => matches(name))) continue
           nameById.set(id, name)
           const logName = new RegExp(`^${id}-json\\.log(?:\\.\\d+)?$`)
           for (const entry of await readdir(join(root, id))) if (logName.test(entry)) files.push(join(root, id, entry))

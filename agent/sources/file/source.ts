@@ -1,6 +1,6 @@
 /** The `file` source: follows log files matched by globs. */
 import { defineSource, type RawLine } from '../../core/types.js'
-import { compileGlob, findFiles } from '../glob.js'
+import { fileGlobs } from '../glob.js'
 import { errorType } from '../errors.js'
 import { FileSourceConfig } from './config.js'
 import { createFollower } from './follower.js'
@@ -21,12 +21,11 @@ export default defineSource({
   description: 'Follow log files matched by globs, across rotation by rename and by copytruncate.',
   config: FileSourceConfig,
   create(config, ctx) {
-    const include = config.include.map(compileGlob)
-    const exclude = config.exclude.map(compileGlob)
+    const globs = fileGlobs(config.include, config.exclude)
     return createFollower({
       ctx,
       listFiles: () =>
-        findFiles(include, exclude, (error, dir) => {
+        globs.list((error, dir) => {
           const type = errorType(error)
           ctx.metrics.sourceErrors.inc({ source: ctx.id, error_type: type })
           ctx.log.warn({ dir, error_type: type }, 'file source: cannot list directory')

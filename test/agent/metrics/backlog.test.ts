@@ -5,11 +5,11 @@
  * must not move the line clock), with one service's clock running 5 minutes
  * ahead, and across a restart in the middle.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
-import t from 'tap'
+import t, { type Test } from 'tap'
 import type { LogEvent } from '../../../agent/core/types.js'
 import { AgentMetrics } from '../../../agent/metrics/internal.js'
 import { PairStateStore } from '../../../agent/metrics/pair-state.js'
@@ -36,10 +36,9 @@ function sum(text: string, name: string, labels: Record<string, string> = {}): n
   return total
 }
 
-async function agentCounts(t: Tap.Test, name: string, backlog: TradingBacklog) {
+async function agentCounts(t: Test, name: string, backlog: TradingBacklog) {
   const caseDir = join(dir, name)
   const log = join(caseDir, 'trading.log')
-  const { mkdirSync } = await import('node:fs')
   mkdirSync(caseDir, { recursive: true })
   writeFileSync(log, backlog.lines.join('\n') + '\n')
   const agent = await startAgentProcess(caseDir, tailingAgentYaml({ dir: caseDir, include: log }))
