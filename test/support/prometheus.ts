@@ -1,19 +1,29 @@
 /**
  * A real Prometheus (Debian's `prometheus`) for end-to-end tests: scrapes the
- * given targets every second from a throwaway TSDB, answers instant queries.
+ * given targets every second from a throwaway TSDB, answers instant queries,
+ * and optionally loads rule files (for `threadline doctor`'s tests).
  */
-import { spawn } from 'node:child_process'
-import { once } from 'node:events'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
+import { once } from 'node:events'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { spawnUntilReady } from './spawn-ready.js'
 
 export interface PrometheusProcess {
   readonly url: string
   /** Instant query; returns each series' labels and value. */
   query(expr: string): Promise<{ labels: Record<string, string>; value: number }[]>
   stop(): Promise<void>
+}
+
+export interface PrometheusOptions {
+  /** Scrape jobs: job name → `host:port` targets. */
+  jobs?: Record<string, string[]>
+  /** Absolute paths of rule files to load. */
+  ruleFiles?: string[]
+  /** Alertmanager `host:port` to send alerts to. */
+  alertmanager?: string
 }
 
 export async function freePort(): Promise<number> {
@@ -26,34 +36,29 @@ export async function freePort(): Promise<number> {
   return port
 }
 
-export async function startPrometheus(targets: string[]): Promise<PrometheusProcess> {
+const list = (items: readonly string[]) => `[${items.map((item) => JSON.stringify(item)).join(', ')}]`
+
+/** `targets` alone: one job named `threadline`, as the e2e tests use it. */
+export async function startPrometheus(targets: string[] | PrometheusOptions): Promise<PrometheusProcess> {
+  const { jobs = {}, ruleFiles = [], alertmanager } = Array.isArray(targets) ? { jobs: { threadline: targets } } : targets
   const dir = mkdtempSync(join(tmpdir(), 'threadline-prometheus-'))
   const port = await freePort()
   writeFileSync(
     join(dir, 'prometheus.yml'),
     [
       'global: { scrape_interval: 1s, evaluation_interval: 1s }',
+      `rule_files: ${list(ruleFiles)}`,
+      ...(alertmanager ? [`alerting: { alertmanagers: [{ static_configs: [{ targets: [${JSON.stringify(alertmanager)}] }] }] }`] : []),
       'scrape_configs:',
-      '  - job_name: threadline',
-      `    static_configs: [{ targets: [${targets.map((t) => JSON.stringify(t)).join(', ')}] }]`,
+      ...Object.entries(jobs).map(([job, jobTargets]) => `  - { job_name: ${JSON.stringify(job)}, static_configs: [{ targets: ${list(jobTargets)} }] }`),
     ].join('\n'),
   )
-  const child = spawn(
+  const url = `http://127.0.0.1:${port}`
+  const server = await spawnUntilReady(
     'prometheus',
     [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
+    `${url}/-/ready`,
   )
-  let stderr = ''
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk))
-  const url = `http://127.0.0.1:${port}`
-  const deadline = Date.now() + 30_000
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`prometheus exited with ${child.exitCode}:\n${stderr}`)
-    const ready = await fetch(`${url}/-/ready`).then((r) => r.ok, () => false)
-    if (ready) break
-    if (Date.now() > deadline) throw new Error(`prometheus not ready after 30 s:\n${stderr}`)
-    await new Promise((resolve) => setTimeout(resolve, 100))
-  }
   return {
     url,
     async query(expr) {
@@ -63,10 +68,7 @@ export async function startPrometheus(targets: string[]): Promise<PrometheusProc
       return body.data.result.map((r) => ({ labels: r.metric, value: Number(r.value[1]) }))
     },
     async stop() {
-      if (child.exitCode === null) {
-        child.kill('SIGTERM')
-        await once(child, 'exit')
-      }
+      await server.stop()
       rmSync(dir, { recursive: true, force: true })
     },
   }
