@@ -11,8 +11,9 @@ import { buildInfo } from '../core/build-info.js'
 import { closest } from '../core/closest.js'
 import { agentCommand } from '../main.js'
 import { table, type Command } from './command.js'
+import { doctorCommand } from './doctor.js'
 
-const commands: readonly Command[] = [agentCommand]
+const commands: readonly Command[] = [agentCommand, doctorCommand]
 
 function usage(): string {
   return [

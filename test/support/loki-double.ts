@@ -5,7 +5,8 @@
  * keep (valid entries of a partly invalid push; exact duplicates dropped, as
  * pkg/chunkenc/unordered.go does for same stream + timestamp + line), and
  * misbehaves on request: errors, partial acceptance, latency, refused
- * connections.
+ * connections, not ready. GET /loki/api/v1/query answers the line-count
+ * query `threadline doctor` asks (./loki-double/query.ts).
  */
 import { once } from 'node:events'
 import http, { type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http'
@@ -13,6 +14,7 @@ import type { Socket } from 'node:net'
 import { inflateRawSync, gunzipSync } from 'node:zlib'
 import { uncompressSync } from 'snappy'
 import { decodeJsonPush, decodeProtobufPush, type ReceivedStream } from './loki-double/decode.js'
+import { answerCountQuery } from './loki-double/query.js'
 import { DEFAULT_LIMITS, validateStream, type LokiLimits, type ValidStream } from './loki-double/validate.js'
 
 export interface LokiDoubleOptions {
@@ -58,6 +60,8 @@ export interface LokiDouble {
   close(): Promise<void>
   /** Listen again on the same port. */
   reopen(): Promise<void>
+  /** While false, GET /ready answers 503 as a starting Loki does. */
+  setReady(ready: boolean): void
   entries(): AcceptedEntry[]
   lines(): string[]
   /** How many entries were accepted, without copying them (for polling). */
@@ -66,6 +70,7 @@ export interface LokiDouble {
 }
 
 const PUSH_PATH = '/loki/api/v1/push'
+const QUERY_PATH = '/loki/api/v1/query'
 const FRAMED_SNAPPY_MAGIC = Buffer.from([0xff, 0x06, 0x00, 0x00, 0x73, 0x4e, 0x61, 0x50, 0x70, 0x59])
 
 class HttpError extends Error {
@@ -130,6 +135,7 @@ export async function startLokiDouble(options: LokiDoubleOptions = {}): Promise<
   const timers = new Set<NodeJS.Timeout>()
   const requests: LokiDouble['requests'] = { count: 0, byStatus: {}, bodyBytes: 0, connections: 0 }
   let latencyMs = 0
+  let ready = true
 
   function store(stream: ValidStream, count: number, tenant: string | undefined): void {
     const { labels, labelSet, entries } = stream
@@ -196,7 +202,20 @@ export async function startLokiDouble(options: LokiDoubleOptions = {}): Promise<
 
   const server = http.createServer((req, res) => {
     const path = (req.url ?? '').split('?')[0]
-    if (req.method === 'GET' && path === '/ready') return void res.writeHead(200).end('ready\n')
+    if (req.method === 'GET' && path === '/ready') {
+      // A starting Loki's words (pkg/loki/loki.go readyHandler via the ingester's CheckReady).
+      return void (ready ? res.writeHead(200).end('ready\n') : res.writeHead(503).end('Ingester not ready: waiting for 15s after being ready\n'))
+    }
+    if (req.method === 'GET' && path === QUERY_PATH) {
+      try {
+        const tenant = checkAccess(req, options)
+        const { status, body } = answerCountQuery(new URL(req.url ?? '', 'http://double').searchParams, accepted, tenant, now())
+        return void res.writeHead(status, { 'Content-Type': status === 200 ? 'application/json' : 'text/plain; charset=utf-8' }).end(body)
+      } catch (err) {
+        if (!(err instanceof HttpError)) throw err
+        return void res.writeHead(err.status, { 'Content-Type': 'text/plain; charset=utf-8' }).end(`${err.message}\n`)
+      }
+    }
     if (req.method !== 'POST' || path !== PUSH_PATH) return void res.writeHead(404).end('404 page not found\n')
     const chunks: Buffer[] = []
     req.on('data', (chunk: Buffer) => chunks.push(chunk))
@@ -249,6 +268,9 @@ export async function startLokiDouble(options: LokiDoubleOptions = {}): Promise<
     close,
     async reopen() {
       if (!server.listening) await listen(port)
+    },
+    setReady(value) {
+      ready = value
     },
     entries: () => [...accepted],
     lines: () => accepted.map((e) => e.line),

@@ -77,7 +77,8 @@ function isRetryableStatus(status: number): boolean {
   return status >= 500 || status === 401 || status === 403 || status === 404 || status === 408 || status === 429
 }
 
-function authorization(options: LokiClientOptions): string | undefined {
+/** The Authorization header value of basic or bearer auth; also what `threadline doctor` queries Loki with. */
+export function authorization(options: Pick<LokiClientOptions, 'basicAuth' | 'bearerToken'>): string | undefined {
   if (options.basicAuth) {
     const { username, password } = options.basicAuth
     return `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`
