@@ -11,13 +11,15 @@ export type HttpAnswer =
   | { ok: false; status?: number; body?: string; error: string }
 
 /** GET `path` of `endpoint` with its headers. */
-export async function get(endpoint: Endpoint, path: string, timeoutMs: number): Promise<HttpAnswer> {
+export async function get(endpoint: Endpoint, path: string, timeoutMs: number, retried = false): Promise<HttpAnswer> {
   const signal = AbortSignal.timeout(timeoutMs)
   try {
     const response = await fetch(`${endpoint.url}${path}`, { headers: endpoint.headers, signal, redirect: 'manual' })
     const body = await response.text()
     return response.ok ? { ok: true, status: response.status, body } : { ok: false, status: response.status, body, error: `HTTP ${response.status}${body ? `: ${brief(body)}` : ''}` }
   } catch (error) {
+    // A kept-alive connection the server closed since the last request: a GET may be asked again, once.
+    if (!retried && (error as { cause?: { code?: string } }).cause?.code === 'UND_ERR_SOCKET') return get(endpoint, path, timeoutMs, true)
     return { ok: false, error: describeFetchError(error, timeoutMs) }
   }
 }
