@@ -62,6 +62,7 @@ export function judgeConfig(original: string): CheckResult {
   const integrations = Object.entries(entry ?? {})
     .filter(([key, value]) => key.endsWith('_configs') && Array.isArray(value) && value.length > 0)
     .map(([key]) => key.replace(/_configs$/, ''))
+    .sort()
   if (integrations.length === 0) return fail(NAME, `severity=critical goes to receiver "${receiver}", which notifies nobody`, `give it webhook_configs and email_configs as in ${SHIPPED}`)
   const saw = `severity=critical → ${receiver} (${integrations.join(', ')})`
   if (!viaChild) return warn(NAME, `${saw}: no route of its own, the default receiver`, `add the severity="critical" route of ${SHIPPED}`)
