@@ -3,13 +3,13 @@
  * recording rule QuantumHarvestMetricsStale alerts on), green under 30 s,
  * yellow under 60 s, red above; and what the proposals say.
  */
-import { DashboardBuilder, QueryVariableBuilder, VariableRefresh } from '@grafana/grafana-foundation-sdk/dashboard'
+import type { DashboardBuilder } from '@grafana/grafana-foundation-sdk/dashboard'
 import { PanelBuilder as BarGauge } from '@grafana/grafana-foundation-sdk/bargauge'
 import { PanelBuilder as Stat } from '@grafana/grafana-foundation-sdk/stat'
 import { PanelBuilder as Table } from '@grafana/grafana-foundation-sdk/table'
 import { PanelBuilder as TimeSeries } from '@grafana/grafana-foundation-sdk/timeseries'
 import { grid } from './layout.js'
-import { PROMETHEUS, promql, promqlTable } from './queries.js'
+import { dashboard, labelVariable, promql, promqlTable } from './queries.js'
 import { thresholds } from './thresholds.js'
 
 /** The thresholds the issue sets: green < 30 s, yellow < 60 s, red above. */
@@ -18,20 +18,8 @@ const staleness = 'symbol:quantum_harvest_staleness:seconds{symbol=~"$symbol"}'
 
 export function harvestFreshness(): DashboardBuilder {
   const place = grid()
-  return new DashboardBuilder('Quantum harvest freshness')
-    .uid('threadline-harvest-freshness')
-    .tags(['threadline', 'quantum', 'harvest'])
-    .refresh('10s')
-    .time({ from: 'now-3h', to: 'now' })
-    .withVariable(
-      new QueryVariableBuilder('symbol')
-        .datasource(PROMETHEUS)
-        .query('label_values(quantum_harvest_last_update_epoch, symbol)')
-        .refresh(VariableRefresh.OnTimeRangeChanged)
-        .includeAll(true)
-        .allValue('.+')
-        .multi(true),
-    )
+  return dashboard('Quantum harvest freshness', { uid: 'threadline-harvest-freshness', tags: ['quantum', 'harvest'], refresh: '10s', from: 'now-3h' })
+    .withVariable(labelVariable('symbol', 'quantum_harvest_last_update_epoch'))
     .withPanel(place(new BarGauge().title('Seconds since last publish').unit('s').thresholds(FRESHNESS()).withTarget(promql(staleness, '{{symbol}}')), 12, 8))
     .withPanel(place(new Stat().title('Stalest symbol').unit('s').thresholds(FRESHNESS()).withTarget(promql(`max(${staleness})`)), 6, 8))
     .withPanel(place(new Stat().title('Harvest Redis').withTarget(promql('min(quantum_harvest_redis_up)')), 6, 8))

@@ -5,30 +5,18 @@
  * time. correlation_id is a line field, never a label, so it is filtered
  * with a line filter first (cheap) and parsed second.
  */
-import { DashboardBuilder, QueryVariableBuilder, TextBoxVariableBuilder, VariableRefresh } from '@grafana/grafana-foundation-sdk/dashboard'
+import { TextBoxVariableBuilder, type DashboardBuilder } from '@grafana/grafana-foundation-sdk/dashboard'
 import { PanelBuilder as Logs } from '@grafana/grafana-foundation-sdk/logs'
 import { PanelBuilder as TimeSeries } from '@grafana/grafana-foundation-sdk/timeseries'
 import { grid } from './layout.js'
-import { logql, PROMETHEUS, promql } from './queries.js'
+import { dashboard, labelVariable, logql, promql } from './queries.js'
 
 const ORDER_EVENTS = 'INTENT_RECEIVED|ORDER_SUBMIT|ORDER_RESPONSE'
 
 export function logAggregation(): DashboardBuilder {
   const place = grid()
-  return new DashboardBuilder('Threadline log aggregation')
-    .uid('threadline-log-aggregation')
-    .tags(['threadline', 'logs'])
-    .refresh('30s')
-    .time({ from: 'now-1h', to: 'now' })
-    .withVariable(
-      new QueryVariableBuilder('service')
-        .datasource(PROMETHEUS)
-        .query('label_values(log_messages_total, service)')
-        .refresh(VariableRefresh.OnTimeRangeChanged)
-        .includeAll(true)
-        .allValue('.+')
-        .multi(true),
-    )
+  return dashboard('Threadline log aggregation', { uid: 'threadline-log-aggregation', tags: ['logs'], refresh: '30s', from: 'now-1h' })
+    .withVariable(labelVariable('service', 'log_messages_total'))
     .withVariable(new TextBoxVariableBuilder('correlation_id').label('correlation_id').description('Paste an id from a log line; empty shows every order flow line.'))
     .withPanel(
       place(

@@ -2,13 +2,13 @@
  * Safety telemetry: the eleven panels of the team's dashboard, on the
  * safety_telemetry plugin's metrics (issue 9), per exporter instance.
  */
-import { DashboardBuilder, MappingType, QueryVariableBuilder, VariableRefresh } from '@grafana/grafana-foundation-sdk/dashboard'
+import { MappingType, type DashboardBuilder } from '@grafana/grafana-foundation-sdk/dashboard'
 import { PanelBuilder as BarGauge } from '@grafana/grafana-foundation-sdk/bargauge'
 import { PanelBuilder as Stat } from '@grafana/grafana-foundation-sdk/stat'
 import { PanelBuilder as Table } from '@grafana/grafana-foundation-sdk/table'
 import { PanelBuilder as TimeSeries } from '@grafana/grafana-foundation-sdk/timeseries'
 import { grid } from './layout.js'
-import { PROMETHEUS, promql, promqlTable } from './queries.js'
+import { dashboard, labelVariable, promql, promqlTable } from './queries.js'
 import { thresholds } from './thresholds.js'
 
 const on = '{instance=~"$instance"}'
@@ -16,21 +16,8 @@ const red = (above: number) => thresholds('green', [above, 'red'])
 
 export function safetyTelemetry(): DashboardBuilder {
   const place = grid()
-  return new DashboardBuilder('Quantum safety telemetry')
-    .uid('threadline-safety-telemetry')
-    .tags(['threadline', 'quantum', 'safety'])
-    .refresh('15s')
-    .time({ from: 'now-6h', to: 'now' })
-    .withVariable(
-      new QueryVariableBuilder('instance')
-        .label('exporter')
-        .datasource(PROMETHEUS)
-        .query('label_values(quantum_safety_safe_mode, instance)')
-        .refresh(VariableRefresh.OnTimeRangeChanged)
-        .includeAll(true)
-        .allValue('.+')
-        .multi(true),
-    )
+  return dashboard('Quantum safety telemetry', { uid: 'threadline-safety-telemetry', tags: ['quantum', 'safety'], refresh: '15s', from: 'now-6h' })
+    .withVariable(labelVariable('instance', 'quantum_safety_safe_mode').label('exporter'))
     .withPanel(
       place(
         new Stat()

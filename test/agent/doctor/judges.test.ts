@@ -20,8 +20,9 @@ t.test('RULE_GROUPS are the shipped rule files\' groups', async (t) => {
   t.strictSame([...shipped].sort(), [...RULE_GROUPS].sort())
 })
 
-const group = (name: string, rules: object[] = []) => ({ name, file: `${name}.rules.yml`, rules })
-const alert = (name: string, runbook_url?: string) => ({ type: 'alerting' as const, name, health: 'ok', annotations: runbook_url ? { runbook_url } : {} })
+type Rules = Parameters<typeof judgeRules>[0][number]['rules']
+const group = (name: string, rules: Rules = []) => ({ name, file: `${name}.rules.yml`, rules })
+const alert = (name: string, runbook_url?: string) => ({ type: 'alerting' as const, name, health: 'ok', annotations: (runbook_url ? { runbook_url } : {}) as Record<string, string> })
 
 t.test('judgeRules', async (t) => {
   t.match(judgeRules(RULE_GROUPS.map((g) => group(g, [alert('A')]))), { status: 'pass', saw: /4 rules, all healthy/ })
