@@ -5,6 +5,7 @@
  * from what this code builds. Run after a change: `npm run dashboards`.
  */
 import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { harvestFreshness } from './src/harvest-freshness.js'
 import { logAggregation } from './src/log-aggregation.js'
@@ -18,11 +19,11 @@ export function dashboards(): { file: string; json: string }[] {
   })
 }
 
-// Run as dist/grafana/generate.js (npm run dashboards): writes into the sources' grafana/dashboards/.
+// Run as dist/grafana/generate.js [DIR] (npm run dashboards): writes into DIR, by default the sources' grafana/dashboards/.
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const dir = fileURLToPath(new URL('../../grafana/dashboards/', import.meta.url))
+  const dir = process.argv[2] ?? fileURLToPath(new URL('../../grafana/dashboards/', import.meta.url))
   for (const { file, json } of dashboards()) {
-    writeFileSync(`${dir}${file}`, json)
-    process.stdout.write(`wrote grafana/dashboards/${file}\n`)
+    writeFileSync(join(dir, file), json)
+    process.stdout.write(`wrote ${join(dir, file)}\n`)
   }
 }

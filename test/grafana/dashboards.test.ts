@@ -6,8 +6,10 @@
  * the Loki datasource carries the derived fields.
  */
 import t from 'tap'
-import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { basename, join } from 'node:path'
 import { dashboards } from '../../grafana/generate.js'
 import { logqlErrors } from '../support/logql.js'
 import { filesUnder, readYaml, ROOT } from '../support/ops-files.js'
@@ -34,6 +36,14 @@ t.test('the committed JSON is exactly what grafana/src builds', async (t) => {
   const built = dashboards()
   t.strictSame(built.map((d) => `grafana/dashboards/${d.file}`).sort(), files, 'one file per dashboard, nothing else')
   for (const { file, json } of built) t.equal(readFileSync(join(ROOT, 'grafana/dashboards', file), 'utf8'), json, `${file}: run npm run dashboards`)
+})
+
+t.test('npm run dashboards writes exactly the committed files', async (t) => {
+  const out = mkdtempSync(join(tmpdir(), 'threadline-dashboards-'))
+  t.teardown(() => rmSync(out, { recursive: true, force: true }))
+  const run = spawnSync(process.execPath, [join(ROOT, 'dist/grafana/generate.js'), out], { encoding: 'utf8' })
+  t.equal(run.status, 0, run.stderr)
+  for (const file of files) t.equal(readFileSync(join(out, basename(file)), 'utf8'), readFileSync(join(ROOT, file), 'utf8'), file)
 })
 
 t.test('panels fit the grid and do not overlap', async (t) => {

@@ -11,22 +11,13 @@ import { join } from 'node:path'
 import { checkLogFormat, sampleStore } from '../../../agent/doctor/store-sample.js'
 import { Store } from '../../../agent/store/store.js'
 import type { LogEvent } from '../../../agent/core/types.js'
+import { logEvent } from '../metrics/fixtures/events.js'
 
 const root = mkdtempSync(join(tmpdir(), 'threadline-doctor-store-'))
 t.teardown(() => rmSync(root, { recursive: true, force: true }))
 
-const event = (service: string, line: string): LogEvent => ({
-  tsMs: Date.now(),
-  tsNanos: 0,
-  line,
-  level: 'info',
-  service,
-  event: 'LOG',
-  correlationId: null,
-  labels: { service, level: 'info', event: 'LOG' },
-  fields: null,
-  source: 'app',
-})
+const event = (service: string, line: string): LogEvent =>
+  logEvent(Date.now(), { line, service, event: 'LOG', labels: { service, level: 'info', event: 'LOG' }, fields: null, source: 'app' })
 const json = (service: string, extra: object = {}) => event(service, JSON.stringify({ level: 'info', service, msg: 'hi', ...extra }))
 
 function storeWith(name: string, events: LogEvent[]): string {
