@@ -1,8 +1,10 @@
 /**
  * Wires a validated config into a running agent: the store, the sinks reading
- * from it, the HTTP endpoints, the metrics engine, and last the sources (so
- * nothing is read before there is somewhere durable to put it). Stops in the
- * reverse order within a deadline. Never exits the process: main.ts does.
+ * from it, the HTTP endpoints, the metrics engine, the exporter plugins, and
+ * last the sources (so nothing is read before there is somewhere durable to
+ * put it). Stops in the reverse order within a deadline. Never exits the
+ * process: main.ts does. An agent with plugins and no sources is only an
+ * exporter (./plugins-agent.ts): no store, no sink threads.
  */
 import { resolve } from 'node:path'
 import type { Logger } from 'pino'
@@ -16,6 +18,8 @@ import { AgentMetrics } from './metrics/internal.js'
 import { PairStateStore } from './metrics/pair-state.js'
 import { createMetricsEngine, type MetricsEngine } from './metrics/rules/engine.js'
 import { createPipeline, type Tap } from './pipeline.js'
+import { createPluginsOnlyAgent } from './plugins-agent.js'
+import { createPluginHost, type PluginHost } from './plugins/host.js'
 import { cursorNameOf } from './sinks/index.js'
 import { hostSinkInWorker } from './sinks/worker-host.js'
 import { isEnding, sources as sourceDefinitions } from './sources/index.js'
@@ -28,7 +32,8 @@ export interface Agent {
   /** Stops reading, lets the sinks deliver what is stored until the deadline, closes the store. */
   stop(deadlineMs?: number): Promise<void>
   isReady(): boolean
-  readonly store: Store
+  /** The embedded store; undefined for a plugins-only agent. */
+  readonly store: Store | undefined
   readonly metrics: AgentMetrics
   /** Bound address of the HTTP endpoints, once started. */
   address(): { host: string; port: number }
@@ -38,7 +43,14 @@ export interface Agent {
 
 const ENGINE_TICK_MS = 1_000
 
-export function createAgent({ config, sinks: resolvedSinks }: LoadedConfig, log: Logger, metrics = new AgentMetrics()): Agent {
+export function createAgent(loaded: LoadedConfig, log: Logger, metrics = new AgentMetrics()): Agent {
+  const { config } = loaded
+  const plugins = createPluginHost(config.plugins, log)
+  const pluginsOnly = Object.keys(config.sources).length === 0 && Object.keys(config.plugins).length > 0
+  return pluginsOnly ? createPluginsOnlyAgent(config, plugins, log, metrics) : createLogAgent(loaded, plugins, log, metrics)
+}
+
+function createLogAgent({ config, sinks: resolvedSinks }: LoadedConfig, plugins: PluginHost, log: Logger, metrics: AgentMetrics): Agent {
   const dataDir = resolve(config.data_dir)
   const store = new Store(resolve(dataDir, 'store.db'))
   const engine: MetricsEngine = createMetricsEngine(config.metrics)
@@ -85,7 +97,7 @@ export function createAgent({ config, sinks: resolvedSinks }: LoadedConfig, log:
     // The sinks' metrics live in their threads: aggregate them with the main thread's into one exposition.
     renderMetrics: async () => {
       const parts = [await metrics.registry.getMetricsAsJSON(), ...(await Promise.all(sinks.map((sink) => sink.metricsJson())))]
-      return (await AggregatorRegistry.aggregate(parts).metrics()) + (await engine.registry.metrics())
+      return (await AggregatorRegistry.aggregate(parts).metrics()) + (await engine.registry.metrics()) + (await plugins.renderOnAgent())
     },
     isReady: () => ready,
   })
@@ -112,6 +124,7 @@ export function createAgent({ config, sinks: resolvedSinks }: LoadedConfig, log:
       housekeeping()
       for (const sink of sinks) await sink.start()
       await http.start()
+      await plugins.start()
       for (const source of sources) await source.start()
       timers.push(setInterval(housekeeping, config.store.retention.interval).unref())
       timers.push(setInterval(tickEngine, ENGINE_TICK_MS).unref())
@@ -126,6 +139,7 @@ export function createAgent({ config, sinks: resolvedSinks }: LoadedConfig, log:
       await Promise.allSettled(sources.map((source) => source.stop()))
       running = false
       await Promise.allSettled(sinks.map((sink) => sink.stop(Math.max(0, deadline - Date.now()))))
+      await plugins.stop()
       await http.stop()
       if (store.db.open) {
         tickEngine()

@@ -53,11 +53,13 @@ process.stdout.write(
 
 /** Every few seconds: how much is stored, and one recent request's path across services. */
 const report = setInterval(() => {
-  const recent = agent.store.newestCorrelationId('ORDER_RESPONSE')
-  process.stdout.write(`stored ${agent.store.lineCount()} lines\n`)
+  // The demo config has sources, so the agent has its store.
+  const store = agent.store!
+  const recent = store.newestCorrelationId('ORDER_RESPONSE')
+  process.stdout.write(`stored ${store.lineCount()} lines\n`)
   if (!recent) return
   process.stdout.write(`  request ${recent}:\n`)
-  for (const line of agent.store.linesByCorrelationId(recent)) {
+  for (const line of store.linesByCorrelationId(recent)) {
     process.stdout.write(`    ${new Date(line.tsMs).toISOString()}  ${line.service.padEnd(14)} ${line.level.padEnd(5)} ${line.event}\n`)
   }
 }, 3_000)

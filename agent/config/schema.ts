@@ -6,6 +6,7 @@
 import { z } from 'zod'
 import { parseListen } from '../http/server.js'
 import { MetricsConfig } from '../metrics/rules/config.js'
+import { ON_AGENT, plugins } from '../plugins/index.js'
 import { LokiSinkConfig } from '../sinks/loki.js'
 import { sources } from '../sources/index.js'
 import { TransformsConfig } from '../transforms/config.js'
@@ -20,6 +21,26 @@ export type SourceConfig = z.output<typeof SourceConfig>
 
 export const SinkConfig = z.discriminatedUnion('type', [LokiSinkConfig])
 export type SinkConfig = z.output<typeof SinkConfig>
+
+const [firstPlugin, ...otherPlugins] = Object.values(plugins).map((definition) => definition.config)
+export const PluginConfig = z.discriminatedUnion('type', [firstPlugin!, ...otherPlugins])
+export type PluginConfig = z.output<typeof PluginConfig>
+
+/** Two plugins on one address cannot both bind it; two of a type on the agent's /metrics would serve the same names twice. */
+function checkPluginListens(plugins: Record<string, PluginConfig>, agentListen: string, ctx: z.RefinementCtx): void {
+  const byListen = new Map<string, string>()
+  for (const [id, plugin] of Object.entries(plugins)) {
+    const key = plugin.listen === ON_AGENT ? `${ON_AGENT}:${plugin.type}` : plugin.listen
+    const other = byListen.get(key)
+    if (other !== undefined) {
+      const what = plugin.listen === ON_AGENT ? `plugin ${other} of the same type is already served on the agent's /metrics` : `plugin ${other} already listens on ${plugin.listen}`
+      ctx.addIssue({ code: 'custom', path: ['plugins', id, 'listen'], message: what })
+    } else if (plugin.listen === agentListen) {
+      ctx.addIssue({ code: 'custom', path: ['plugins', id, 'listen'], message: `the agent itself listens on ${agentListen}; use "${ON_AGENT}" to serve this plugin there` })
+    }
+    byListen.set(key, other ?? id)
+  }
+}
 
 export const StoreConfig = z
   .object({
@@ -54,7 +75,10 @@ export const AgentConfig = z
     store: StoreConfig,
     sinks: z.record(componentId, SinkConfig).default({}),
     metrics: MetricsConfig,
+    /** Exporter plugins (id → plugin). With plugins and no sources the agent opens no store and ships nothing. */
+    plugins: z.record(componentId, PluginConfig).default({}),
   })
   .strict()
+  .superRefine((config, ctx) => checkPluginListens(config.plugins, config.listen, ctx))
 
 export type AgentConfig = z.output<typeof AgentConfig>

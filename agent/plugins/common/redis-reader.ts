@@ -1,0 +1,86 @@
+/**
+ * A read-only Redis connection that answers within a deadline or not at all.
+ *
+ * - Commands are never queued while disconnected (`enableOfflineQueue:
+ *   false`): a Redis that is down fails a scrape at once instead of piling
+ *   up commands to replay later.
+ * - A read that outlives the deadline is abandoned and the connection is
+ *   dropped and re-opened: a Redis that accepts connections but never
+ *   answers (a SIGSTOPped process, a half-open TCP connection) would
+ *   otherwise keep every later command waiting behind the lost one.
+ * - ioredis reconnects on its own (backoff capped at 1 s), so a Redis that
+ *   comes back is read again without restarting the agent.
+ */
+import { Redis } from 'ioredis'
+import type { Logger } from 'pino'
+import type { Lifecycle } from '../../core/types.js'
+import { redisPassword, type RedisConfig } from './redis-config.js'
+
+const MAX_RECONNECT_DELAY_MS = 1_000
+
+export class DeadlineError extends Error {
+  constructor(ms: number) {
+    super(`Redis did not answer within ${ms} ms`)
+    this.name = 'DeadlineError'
+  }
+}
+
+export interface RedisReader extends Lifecycle {
+  /** Runs `read` against Redis; rejects with a DeadlineError when it takes longer than the deadline. */
+  read<T>(read: (redis: Redis) => Promise<T>): Promise<T>
+}
+
+export function createRedisReader(config: RedisConfig, log: Logger): RedisReader {
+  const redis = new Redis(config.url, {
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    connectTimeout: config.deadline,
+    retryStrategy: (attempt) => Math.min(attempt * 100, MAX_RECONNECT_DELAY_MS),
+    ...(config.db === undefined ? {} : { db: config.db }),
+    ...(config.username === undefined ? {} : { username: config.username }),
+    ...(config.password_file || config.password_env ? { password: redisPassword(config) } : {}),
+  })
+  // Connection errors repeat on every reconnect attempt: the scrape's _up gauge and error counter report them, the log gets the first of a run.
+  let lastLogged: string | undefined
+  redis.on('error', (error: Error) => {
+    if (error.message === lastLogged) return
+    lastLogged = error.message
+    log.warn({ err: { type: error.name, message: error.message } }, 'redis connection error; retrying')
+  })
+  redis.on('ready', () => {
+    if (lastLogged !== undefined) log.info('redis connection ready again')
+    lastLogged = undefined
+  })
+  let stopped = false
+
+  return {
+    async start() {
+      if (stopped || redis.status !== 'wait') return
+      // Not awaited: the agent starts (and serves _up 0) while Redis is down.
+      redis.connect().catch(() => undefined)
+    },
+    async stop() {
+      stopped = true
+      redis.disconnect(false)
+    },
+    read(read) {
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => {
+          reject(new DeadlineError(config.deadline))
+          if (!stopped) redis.disconnect(true)
+        }, config.deadline)
+        read(redis).then(
+          (value) => {
+            clearTimeout(timer)
+            resolve(value)
+          },
+          (error: unknown) => {
+            clearTimeout(timer)
+            reject(error)
+          },
+        )
+      })
+    },
+  }
+}
