@@ -15,6 +15,10 @@ export interface RedisServer {
   stop(): Promise<void>
   /** Stops and starts it again on the same port, empty (nothing is persisted). */
   restart(): Promise<void>
+  /** SIGSTOP: the port still accepts connections (the kernel completes the handshake) but nothing answers. */
+  pause(): void
+  /** SIGCONT after pause(). */
+  resume(): void
 }
 
 const REDIS_SERVER = '/usr/bin/redis-server'
@@ -32,6 +36,8 @@ export async function startRedis(): Promise<RedisServer> {
       await terminate(child)
       child = await launch(port)
     },
+    pause: () => void child.kill('SIGSTOP'),
+    resume: () => void child.kill('SIGCONT'),
   }
 }
 
@@ -83,5 +89,7 @@ function terminate(child: ChildProcess): Promise<void> {
       resolve()
     })
     child.kill('SIGTERM')
+    // A paused server acts on SIGTERM only once it runs again.
+    child.kill('SIGCONT')
   })
 }

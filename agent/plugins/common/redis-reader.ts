@@ -9,7 +9,10 @@
  *   answers (a SIGSTOPped process, a half-open TCP connection) would
  *   otherwise keep every later command waiting behind the lost one.
  * - ioredis reconnects on its own (backoff capped at 1 s), so a Redis that
- *   comes back is read again without restarting the agent.
+ *   comes back is read again without restarting the agent. A read that
+ *   finds a connection attempt under way (at start, or after a dropped
+ *   connection) waits for it within the same deadline; one that finds the
+ *   client between attempts (Redis refused the last one) fails at once.
  */
 import { Redis } from 'ioredis'
 import type { Logger } from 'pino'
@@ -17,6 +20,8 @@ import type { Lifecycle } from '../../core/types.js'
 import { redisPassword, type RedisConfig } from './redis-config.js'
 
 const MAX_RECONNECT_DELAY_MS = 1_000
+/** ioredis states in which a connection attempt is under way and `ready` may follow. */
+const CONNECTING = new Set(['connecting', 'connect'])
 
 export class DeadlineError extends Error {
   constructor(ms: number) {
@@ -53,6 +58,18 @@ export function createRedisReader(config: RedisConfig, log: Logger): RedisReader
     lastLogged = undefined
   })
   let stopped = false
+  const whenReady = () =>
+    CONNECTING.has(redis.status)
+      ? new Promise<void>((resolve) => {
+          const settle = () => {
+            redis.off('ready', settle)
+            redis.off('close', settle)
+            resolve()
+          }
+          redis.on('ready', settle)
+          redis.on('close', settle)
+        })
+      : Promise.resolve()
 
   return {
     async start() {
@@ -70,16 +87,18 @@ export function createRedisReader(config: RedisConfig, log: Logger): RedisReader
           reject(new DeadlineError(config.deadline))
           if (!stopped) redis.disconnect(true)
         }, config.deadline)
-        read(redis).then(
-          (value) => {
-            clearTimeout(timer)
-            resolve(value)
-          },
-          (error: unknown) => {
-            clearTimeout(timer)
-            reject(error)
-          },
-        )
+        whenReady()
+          .then(() => read(redis))
+          .then(
+            (value) => {
+              clearTimeout(timer)
+              resolve(value)
+            },
+            (error: unknown) => {
+              clearTimeout(timer)
+              reject(error)
+            },
+          )
       })
     },
   }

@@ -53,7 +53,7 @@ export default definePlugin({
     const safeModeTtl = scrape.gauge('quantum_safety_safe_mode_ttl_seconds', 'Seconds until safe mode expires; -1 when it has no TTL, -2 when the key is absent.')
     const faultLength = scrape.gauge('quantum_safety_fault_stream_length', 'Entries in the fault stream.')
     const faultsLastHour = scrape.gauge('quantum_safety_faults_last_1h', 'Fault entries whose time is within the last hour (a sliding window: alert on quantum_safety_faults_observed_total instead).')
-    const lastFaultTimestamp = scrape.gauge('quantum_safety_last_fault_timestamp', 'Time of the newest fault entry, in Unix seconds; absent while the stream is empty.')
+    const lastFaultTimestamp = scrape.gauge('quantum_safety_last_fault_timestamp', 'Time of the newest fault entry, in Unix seconds; 0 while the stream is empty.')
     const lastFaultInfo = scrape.gauge('quantum_safety_last_fault_info', 'The newest fault entry; always 1.', ['reason', 'symbol', 'side'])
     const faultsObserved = scrape.counter('quantum_safety_faults_observed_total', 'Fault entries newer than the newest one seen before, counted since the agent started.')
     const intentLength = scrape.gauge('quantum_trade_intent_stream_length', 'Entries in the trade intent stream.')
