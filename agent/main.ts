@@ -43,7 +43,7 @@ async function runAgent(flags: AgentFlags): Promise<number> {
     throw error
   }
   if (flags.checkConfig) {
-    process.stdout.write(`config ok (${loaded.origin}): ${Object.keys(loaded.config.sources).length} sources, ${Object.keys(loaded.config.sinks).length} sinks\n`)
+    process.stdout.write(`config ok (${loaded.origin}): ${Object.keys(loaded.config.sources).length} sources, ${Object.keys(loaded.config.sinks).length} sinks, ${Object.keys(loaded.config.plugins).length} plugins\n`)
     return 0
   }
 

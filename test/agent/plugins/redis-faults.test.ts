@@ -5,7 +5,7 @@
  * `…_redis_up` is 0 from the first scrape after the failure and 1 again
  * once Redis is back, without restarting anything.
  */
-import t from 'tap'
+import t, { type Test as Tap } from 'tap'
 import { Redis } from 'ioredis'
 import pino from 'pino'
 import { PluginConfig } from '../../../agent/config/schema.js'
@@ -68,7 +68,7 @@ async function scrapesUntilUp(t: Tap, address: { port: number } | undefined, pre
   t.fail(`${prefix}_redis_up still 0 after ${max} scrapes`)
   return max
 }
-type Tap = typeof t
+
 
 const errorsOf = (text: string, errorType: string) => sample(text, `quantum_safety_exporter_errors_total{error_type="${errorType}"}`) ?? 0
 const allErrors = (text: string) => ['timeout', 'connection', 'command', 'read'].reduce((sum, type) => sum + errorsOf(text, type), 0)
