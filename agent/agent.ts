@@ -18,7 +18,7 @@ import { AgentMetrics } from './metrics/internal.js'
 import { PairStateStore } from './metrics/pair-state.js'
 import { createMetricsEngine, type MetricsEngine } from './metrics/rules/engine.js'
 import { createPipeline, type Tap } from './pipeline.js'
-import { createPluginsOnlyAgent } from './plugins-agent.js'
+import { createPluginsOnlyAgent, isPluginsOnly } from './plugins-agent.js'
 import { createPluginHost, type PluginHost } from './plugins/host.js'
 import { cursorNameOf } from './sinks/index.js'
 import { hostSinkInWorker } from './sinks/worker-host.js'
@@ -46,8 +46,7 @@ const ENGINE_TICK_MS = 1_000
 export function createAgent(loaded: LoadedConfig, log: Logger, metrics = new AgentMetrics()): Agent {
   const { config } = loaded
   const plugins = createPluginHost(config.plugins, log)
-  const pluginsOnly = Object.keys(config.sources).length === 0 && Object.keys(config.plugins).length > 0
-  return pluginsOnly ? createPluginsOnlyAgent(config, plugins, log, metrics) : createLogAgent(loaded, plugins, log, metrics)
+  return isPluginsOnly(config) ? createPluginsOnlyAgent(config, plugins, log, metrics) : createLogAgent(loaded, plugins, log, metrics)
 }
 
 function createLogAgent({ config, sinks: resolvedSinks }: LoadedConfig, plugins: PluginHost, log: Logger, metrics: AgentMetrics): Agent {

@@ -6,11 +6,14 @@
  * end of every source's input (stdin), which flushes and exits 0 the same way.
  */
 import pino from 'pino'
-import { createAgent } from './agent.js'
+import type { Agent } from './agent.js'
 import { AGENT_FLAGS, toAgentFlags, type AgentFlags } from './cli/agent-args.js'
 import { defineCommand } from './cli/command.js'
 import { ConfigError } from './config/errors.js'
-import { loadAgentConfig } from './config/load.js'
+import { loadAgentConfig, type LoadedConfig } from './config/load.js'
+import { AgentMetrics } from './metrics/internal.js'
+import { createPluginsOnlyAgent, isPluginsOnly } from './plugins-agent.js'
+import { createPluginHost } from './plugins/host.js'
 
 export const agentCommand = defineCommand({
   name: 'agent',
@@ -48,7 +51,7 @@ async function runAgent(flags: AgentFlags): Promise<number> {
   }
 
   const log = pino({ name: 'threadline-agent', base: { pid: process.pid } }, pino.destination({ fd: 2, sync: true }))
-  const agent = createAgent(loaded, log)
+  const agent = await createAgentFor(loaded, log)
   try {
     await agent.start()
   } catch (error) {
@@ -71,4 +74,15 @@ async function runAgent(flags: AgentFlags): Promise<number> {
   await agent.stop()
   log.info('stopped')
   return 0
+}
+
+/**
+ * A plugins-only agent never loads the log pipeline's modules (store,
+ * sources, sinks, transforms, metrics engine): about 10 MB of RSS it would
+ * not use, in a process whose budget is the Python exporter's (README, "Plugins").
+ */
+async function createAgentFor(loaded: LoadedConfig, log: pino.Logger): Promise<Agent> {
+  if (isPluginsOnly(loaded.config)) return createPluginsOnlyAgent(loaded.config, createPluginHost(loaded.config.plugins, log), log, new AgentMetrics())
+  const { createAgent } = await import('./agent.js')
+  return createAgent(loaded, log)
 }

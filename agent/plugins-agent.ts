@@ -12,6 +12,11 @@ import { createHttpServer } from './http/server.js'
 import type { AgentMetrics } from './metrics/internal.js'
 import type { PluginHost } from './plugins/host.js'
 
+/** Plugins and no sources: nothing to read, so nothing to store or ship. */
+export function isPluginsOnly(config: AgentConfig): boolean {
+  return Object.keys(config.sources).length === 0 && Object.keys(config.plugins).length > 0
+}
+
 export function createPluginsOnlyAgent(config: AgentConfig, plugins: PluginHost, log: Logger, metrics: AgentMetrics): Agent {
   let ready = false
   const http = createHttpServer({

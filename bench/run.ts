@@ -9,6 +9,7 @@ const modules: Record<string, () => Promise<{ run: Benchmark }>> = {
   transforms: () => import('./transforms.js'),
   metrics: () => import('./metrics.js'),
   agent: () => import('./agent.js'),
+  plugins: () => import('./plugins.js'),
 }
 
 const only = process.argv.slice(2)

@@ -7,7 +7,7 @@ import { z } from 'zod'
 import { parseListen } from '../http/server.js'
 import { MetricsConfig } from '../metrics/rules/config.js'
 import { ON_AGENT, plugins } from '../plugins/index.js'
-import { LokiSinkConfig } from '../sinks/loki.js'
+import { LokiSinkConfig } from '../sinks/loki/config.js'
 import { sources } from '../sources/index.js'
 import { TransformsConfig } from '../transforms/config.js'
 import { bytes, duration } from './zod-units.js'
@@ -26,10 +26,14 @@ const [firstPlugin, ...otherPlugins] = Object.values(plugins).map((definition) =
 export const PluginConfig = z.discriminatedUnion('type', [firstPlugin!, ...otherPlugins])
 export type PluginConfig = z.output<typeof PluginConfig>
 
-/** Two plugins on one address cannot both bind it; two of a type on the agent's /metrics would serve the same names twice. */
+/**
+ * Two plugins on one address cannot both bind it; two of a type on the agent's /metrics would serve the same names twice.
+ * Port 0 (a free port each, in tests) never clashes.
+ */
 function checkPluginListens(plugins: Record<string, PluginConfig>, agentListen: string, ctx: z.RefinementCtx): void {
   const byListen = new Map<string, string>()
   for (const [id, plugin] of Object.entries(plugins)) {
+    if (plugin.listen !== ON_AGENT && parseListen(plugin.listen)?.port === 0) continue
     const key = plugin.listen === ON_AGENT ? `${ON_AGENT}:${plugin.type}` : plugin.listen
     const other = byListen.get(key)
     if (other !== undefined) {

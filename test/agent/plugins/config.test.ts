@@ -51,6 +51,11 @@ t.test('defaults: the Python exporters\' ports on loopback, a 2 s deadline, the 
   t.same(config.sources, {}, 'plugins without sources is a valid config')
 })
 
+t.test('port 0 (a free port each) never clashes', async (t) => {
+  const { config } = load('listen: 127.0.0.1:0\nplugins:\n  a: { type: harvest, listen: "127.0.0.1:0" }\n  b: { type: safety_telemetry, listen: "127.0.0.1:0" }\n')
+  t.same(Object.keys(config.plugins), ['a', 'b'])
+})
+
 t.test('listen: agent, password file, db, username and deadline', async (t) => {
   const { config } = load(
     `plugins:\n  safety: { type: safety_telemetry, listen: agent, redis: { url: "rediss://redis.internal:6380/2", db: 3, username: exporter, password_file: ${JSON.stringify(passwordFile)}, deadline: 500ms } }\n`,
