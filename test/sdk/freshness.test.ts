@@ -3,7 +3,7 @@ import t from 'tap'
 import { Redis } from 'ioredis'
 import { Registry } from 'prom-client'
 import { createFreshness, RATE_LIMITED_METRIC } from '../../sdk/index.js'
-import { createPlugin, sample } from '../support/plugin-harness.js'
+import { sample, startPlugin } from '../support/plugin-harness.js'
 import { startRedis } from '../support/redis-server.js'
 
 const server = await startRedis()
@@ -33,9 +33,7 @@ t.test('every cycle writes last_update_epoch; a rate-limited one writes only tha
   t.match(await freshness.registry.metrics(), new RegExp(`^${RATE_LIMITED_METRIC}\\{symbol="BTCUSDT"\\} 2$`, 'm'))
 
   // What the exporter then serves: the publisher's time, not the proposal's.
-  const plugin = createPlugin('harvest', { redis: { url: server.url } })
-  t.teardown(() => plugin.stop())
-  await plugin.start()
+  const plugin = await startPlugin(t, 'harvest', { redis: { url: server.url } })
   t.equal(sample(await plugin.registry.metrics(), 'quantum_harvest_last_update_epoch{symbol="BTCUSDT"}'), 1767430030)
 })
 

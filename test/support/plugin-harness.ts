@@ -20,6 +20,14 @@ export function createPlugin(type: PluginType, raw: Record<string, unknown>, now
   return create(config, { id: type, log: pino({ level: 'silent' }), now })
 }
 
+/** createPlugin, started, and stopped at the end of test `t`. */
+export async function startPlugin(t: Test, type: PluginType, raw: Record<string, unknown>, now?: () => number): Promise<PluginInstance> {
+  const plugin = createPlugin(type, raw, now)
+  t.teardown(() => plugin.stop())
+  await plugin.start()
+  return plugin
+}
+
 /** The build-info labels differ between checkouts and builds: golden files hold placeholders. */
 export function withoutBuildLabels(text: string): string {
   return text.replace(/(_exporter_build_info)\{[^}]*\}/g, '$1{version="V",git="G",deployment="D"}')

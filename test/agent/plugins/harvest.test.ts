@@ -7,7 +7,7 @@
 import t from 'tap'
 import { Redis } from 'ioredis'
 import { startRedis } from '../../support/redis-server.js'
-import { createPlugin, matchGolden, promtoolCheck, sample, withoutBuildLabels } from '../../support/plugin-harness.js'
+import { matchGolden, promtoolCheck, sample, startPlugin, withoutBuildLabels } from '../../support/plugin-harness.js'
 
 // The plugin's clock is far from every stored time: a value equal to it would be the exporter's own clock leaking in.
 const NOW = 1767435330000
@@ -30,9 +30,7 @@ t.test('golden /metrics over two scrapes, promtool-clean', async (t) => {
   await redis.hset(key('ADAUSDT'), { harvest_action: 'HOLD', kill_score: '0.4' })
   await redis.hset(key('DOGEUSDT'), { kill_score: '0.5', last_update_epoch: 'garbage', computed_at_utc: 'not a date' })
   await redis.set('quantum:harvest:other', 'x')
-  const plugin = createPlugin('harvest', { redis: { url: server.url } }, () => NOW)
-  t.teardown(() => plugin.stop())
-  await plugin.start()
+  const plugin = await startPlugin(t, 'harvest', { redis: { url: server.url } }, () => NOW)
 
   const first = await plugin.registry.metrics()
   matchGolden(t, golden('harvest-1.prom'), withoutBuildLabels(first))
@@ -52,13 +50,12 @@ t.test('configured symbols and field names; a listed symbol without a hash has n
   await redis.flushall()
   await redis.hset('hv:BTCUSDT', { act: 'HOLD', ks: '1', upd: '1767430000' })
   await redis.hset('hv:IGNORED', { act: 'HOLD', ks: '2', upd: '1767430000' })
-  const plugin = createPlugin(
+  const plugin = await startPlugin(
+    t,
     'harvest',
     { redis: { url: server.url }, key_prefix: 'hv:', symbols: ['BTCUSDT', 'MISSING'], fields: { action: 'act', kill_score: 'ks', last_update: 'upd' } },
     () => NOW,
   )
-  t.teardown(() => plugin.stop())
-  await plugin.start()
   const text = await plugin.registry.metrics()
   t.equal(sample(text, 'quantum_harvest_last_update_epoch{symbol="BTCUSDT"}'), 1767430000)
   t.equal(sample(text, 'quantum_harvest_kill_score{symbol="BTCUSDT"}'), 1)

@@ -7,7 +7,7 @@
 import t from 'tap'
 import { Redis } from 'ioredis'
 import { startRedis } from '../../support/redis-server.js'
-import { createPlugin, matchGolden, promtoolCheck, sample, withoutBuildLabels } from '../../support/plugin-harness.js'
+import { matchGolden, promtoolCheck, sample, startPlugin, withoutBuildLabels } from '../../support/plugin-harness.js'
 
 // 2026-01-03T10:15:30Z: half-way through a minute, so the current bucket is unambiguous.
 const NOW = 1767435330000
@@ -46,9 +46,7 @@ const withoutTtl = (text: string) => withoutBuildLabels(text).replace(/^(quantum
 t.test('golden /metrics across three scrapes, promtool-clean', async (t) => {
   await redis.flushall()
   await seed()
-  const plugin = createPlugin('safety_telemetry', { redis: { url: server.url } }, () => NOW)
-  t.teardown(() => plugin.stop())
-  await plugin.start()
+  const plugin = await startPlugin(t, 'safety_telemetry', { redis: { url: server.url } }, () => NOW)
 
   const first = await plugin.registry.metrics()
   const ttl = sample(first, 'quantum_safety_safe_mode_ttl_seconds')!
@@ -75,9 +73,7 @@ t.test('golden /metrics across three scrapes, promtool-clean', async (t) => {
 
 t.test('an empty Redis: zeros, -2 for the absent safe mode key, no last_fault_info, empty ranks and "none"', async (t) => {
   await redis.flushall()
-  const plugin = createPlugin('safety_telemetry', { redis: { url: server.url } }, () => NOW)
-  t.teardown(() => plugin.stop())
-  await plugin.start()
+  const plugin = await startPlugin(t, 'safety_telemetry', { redis: { url: server.url } }, () => NOW)
   const text = await plugin.registry.metrics()
   matchGolden(t, golden('safety-empty.prom'), withoutBuildLabels(text))
   t.same(promtoolCheck(text), { status: 0, output: '' })
@@ -89,7 +85,8 @@ t.test('a configured symbol list is read without SCAN; custom key names and faul
   await redis.set(`rl:sym:ETHUSDT:${MINUTE}`, 4)
   await redis.set(`rl:sym:NOTLISTED:${MINUTE}`, 50)
   await redis.xadd('faults', `${NOW - MIN}-0`, 'why', 'manual', 'at', String(NOW / 1000))
-  const plugin = createPlugin(
+  const plugin = await startPlugin(
+    t,
     'safety_telemetry',
     {
       redis: { url: server.url },
@@ -99,8 +96,6 @@ t.test('a configured symbol list is read without SCAN; custom key names and faul
     },
     () => NOW,
   )
-  t.teardown(() => plugin.stop())
-  await plugin.start()
   const text = await plugin.registry.metrics()
   t.equal(sample(text, 'quantum_safety_rate_symbol_top{rank="1",symbol="ETHUSDT"}'), 4)
   t.equal(sample(text, 'quantum_safety_rate_symbol_top{rank="2",symbol="BTCUSDT"}'), 3)
@@ -113,9 +108,7 @@ t.test('a configured symbol list is read without SCAN; custom key names and faul
 t.test('a key of the wrong type fails the read as a command error and keeps the last good values', async (t) => {
   await redis.flushall()
   await redis.set('quantum:safety:safe_mode', 'on')
-  const plugin = createPlugin('safety_telemetry', { redis: { url: server.url } }, () => NOW)
-  t.teardown(() => plugin.stop())
-  await plugin.start()
+  const plugin = await startPlugin(t, 'safety_telemetry', { redis: { url: server.url } }, () => NOW)
   t.equal(sample(await plugin.registry.metrics(), 'quantum_safety_safe_mode'), 1)
   await redis.set('quantum:stream:safety.fault', 'not a stream')
   const text = await plugin.registry.metrics()
