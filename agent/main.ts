@@ -21,7 +21,7 @@ export const agentCommand = defineCommand({
     LOKI_PASSWORD: 'basic-auth password for Loki (never logged)',
     LOKI_PASSWORD_FILE: 'file holding that password',
     LOKI_TENANT_ID: 'X-Scope-OrgID sent to Loki',
-    NODE_OPTIONS: 'node flags, e.g. --max-semi-space-size=4 when started as "node dist/agent/cli/threadline.js"',
+    NODE_OPTIONS: 'node flags, e.g. "--max-semi-space-size=4 --max-old-space-size=1536" (the shebang's) when started as "node dist/agent/cli/threadline.js"',
   },
   examples: [
     'threadline agent --tail "/var/log/quantum/*.log" --service auto_executor --loki-url http://127.0.0.1:3100',
