@@ -12,6 +12,9 @@ export { formatLabels, parseLabels } from './labels.js'
 export {
   DEFAULT_MAX_BODY_BYTES,
   createLokiClient,
+  lokiAccessHeaders,
+  lokiHttpAgent,
+  type LokiAccess,
   parseRetryAfter,
   type LokiClient,
   type LokiClientOptions,
