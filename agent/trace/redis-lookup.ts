@@ -36,12 +36,15 @@ export async function eventsFromRedis(url: string, streams: readonly string[], c
   const where = redactedUrl(url)
   // No retries and no offline queue: a lookup must fail at once when Redis is away, not wait for it.
   const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null, connectTimeout: 5_000 })
-  redis.on('error', () => undefined) // reported through the rejected connect() or command instead
+  // connect() rejects with a bare "Connection is closed."; the error event before it has the cause (ECONNREFUSED).
+  let cause: NodeJS.ErrnoException | undefined
+  redis.on('error', (error: NodeJS.ErrnoException) => (cause ??= error))
   try {
     await redis.connect()
   } catch (error) {
     redis.disconnect()
-    throw new BackendUnreachableError('redis', where, (error as NodeJS.ErrnoException).code ?? (error as Error).message)
+    const reason = cause ?? (error as NodeJS.ErrnoException)
+    throw new BackendUnreachableError('redis', where, reason.code ?? reason.message)
   }
   const events: TraceEvent[] = []
   try {
