@@ -17,6 +17,9 @@ export function escapeHtml(value: unknown): string {
   return String(value).replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!)
 }
 
+/** Lane colours: none of them red, which means an error. */
+const LANE_COLORS = ['#3b6fd8', '#7c3aed', '#0e9384', '#c4620a', '#2f7d32', '#9e4a8f', '#5a6b86']
+
 const STYLE = `
 :root { font: 14px/1.4 system-ui, sans-serif; color: #1d2433; background: #f7f8fa; }
 body { margin: 0; padding: 1rem 1.5rem; }
@@ -27,13 +30,13 @@ form button { padding: .3rem .8rem; font: inherit; }
 .summary { color: #4a5568; }
 .callouts { padding-left: 1.2rem; } .callouts .unanswered { color: #b42318; font-weight: 600; }
 .timeline { display: grid; grid-template-columns: 8.5rem 7.5rem repeat(var(--lanes), minmax(14rem, 1fr)); gap: 2px 8px; align-items: start; }
-.head { display: contents; } .head > div { font-weight: 600; padding: .3rem .4rem; border-bottom: 2px solid #cbd2dc; position: sticky; top: 0; background: #f7f8fa; }
-.row { display: contents; }
+.head { display: contents; } .head > div { grid-row: 1; font-weight: 600; padding: .3rem .4rem; border-bottom: 2px solid #cbd2dc; position: sticky; top: 0; background: #f7f8fa; }
+.row { display: contents; } .row > * { grid-row: var(--row); } .time { grid-column: 1; } .offset { grid-column: 2; }
 .time, .offset { font: 12px/1.4 ui-monospace, monospace; padding: .35rem .4rem; color: #4a5568; }
 .axis { height: 3px; background: #dde2ea; position: relative; margin-top: 3px; }
 .axis span { position: absolute; top: -2px; width: 7px; height: 7px; border-radius: 50%; background: #3b6fd8; margin-left: -3px; }
 .step { display: block; color: #8a94a6; }
-.cell { border-left: 4px solid hsl(var(--hue) 60% 50%); background: #fff; padding: .3rem .5rem; border-radius: 3px; box-shadow: 0 1px 1px #0001; overflow-wrap: anywhere; }
+.cell { border-left: 4px solid var(--lane-color); background: #fff; padding: .3rem .5rem; border-radius: 3px; box-shadow: 0 1px 1px #0001; overflow-wrap: anywhere; }
 .cell.error { border-left-color: #d92d20; background: #fef3f2; color: #912018; }
 .cell summary { cursor: pointer; } .event { font-weight: 600; } .level { font: 11px ui-monospace, monospace; text-transform: uppercase; opacity: .75; }
 .keys { display: block; font: 12px ui-monospace, monospace; color: #4a5568; } .error .keys { color: inherit; }
@@ -65,10 +68,10 @@ function rowHtml(row: TimelineRow, timeline: Timeline): string {
     row.afterSubmitMs !== null ? `<span class="note gap">${escapeHtml(formatMs(row.afterSubmitMs))} after its submit</span>` : '',
   ].join('')
   const details = Object.keys(row.fields).length > 0 ? JSON.stringify(row.fields, null, 2) : row.raw
-  return `<div class="row" data-row data-index="${row.index}" data-lane="${escapeHtml(row.lane)}" data-error="${row.error}">
+  return `<div class="row" style="--row:${row.index + 2}" data-row data-index="${row.index}" data-lane="${escapeHtml(row.lane)}" data-error="${row.error}">
 <div class="time" title="${escapeHtml(row.time)}">${escapeHtml(row.time.slice(11, 23))}<div class="axis"><span style="left:${at.toFixed(2)}%"></span></div></div>
 <div class="offset">+${escapeHtml(formatMs(row.offsetMs))}${row.index > 0 ? `<span class="step">step ${escapeHtml(formatMs(row.sincePreviousMs))}</span>` : ''}</div>
-<div class="cell${row.error ? ' error' : ''}" style="grid-column:${lane + 3};--hue:${(lane * 137) % 360}"><details><summary><span class="level">${escapeHtml(row.level)}</span> <span class="event">${escapeHtml(row.event)}</span> <span class="message">${escapeHtml(row.message)}</span>${keys ? `<span class="keys">${escapeHtml(keys)}</span>` : ''}${notes}</summary><pre class="fields">${escapeHtml(details)}</pre></details></div>
+<div class="cell${row.error ? ' error' : ''}" style="grid-column:${lane + 3};--lane-color:${LANE_COLORS[lane % LANE_COLORS.length]}"><details><summary><span class="level">${escapeHtml(row.level)}</span> <span class="event">${escapeHtml(row.event)}</span> <span class="message">${escapeHtml(row.message)}</span>${keys ? `<span class="keys">${escapeHtml(keys)}</span>` : ''}${notes}</summary><pre class="fields">${escapeHtml(details)}</pre></details></div>
 </div>`
 }
 
