@@ -2,8 +2,8 @@
 # Installs what the test suite runs for real: redis-server, prometheus and
 # promtool, alertmanager's amtool, systemd-journal-remote (to build journal
 # files), chromium (the trace page's browser test drives it through
-# playwright-core, never a downloaded browser), then the npm dependencies. Safe to run again: it installs only what
-# is missing.
+# playwright-core, never a downloaded browser), then the npm dependencies.
+# Safe to run again: it installs only what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
