@@ -20,5 +20,6 @@ export {
   type LokiClientOptions,
   type PushResult,
 } from './push.js'
+export { DEFAULT_SHIPPING, type LokiShippingSettings } from './settings.js'
 export { toTimestamp, toUnixNanos } from './time.js'
 export type { EncodedPush, LabelledEntry, LokiEncoding, LokiEntry, LokiStream } from './types.js'

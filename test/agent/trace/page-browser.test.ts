@@ -13,6 +13,11 @@ import { createAgent } from '../../../agent/agent.js'
 import { loadAgentConfig } from '../../../agent/config/load.js'
 import { buildScenario, fillStore, type ScenarioLine } from '../../support/trace-scenario.js'
 
+// The callbacks below run in the page; the project compiles without the DOM library, so these are declared here only.
+declare const document: any
+declare const window: any
+declare function getComputedStyle(element: any): { borderLeftColor: string }
+
 const CHROMIUM = '/usr/bin/chromium'
 // The network is closed here: without these chromium waits on updates, sync and QUIC probes.
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
@@ -48,11 +53,11 @@ t.test('rows in time order, each in its service\'s lane; errors red; hostile tex
   const page = await browser.newPage({ viewport: { width: 1400, height: 700 } })
   const response = await page.goto(`http://127.0.0.1:${port}/trace/${id}`)
   t.equal(response?.status(), 200)
-  const lanes = await page.$$eval('[data-lane-header]', (heads) => heads.map((h) => h.getAttribute('data-lane-header')))
+  const lanes = await page.$$eval('[data-lane-header]', (heads: any[]) => heads.map((h: any) => h.getAttribute('data-lane-header')))
   t.same(lanes, ['ai_engine', 'risk_engine', 'auto_executor'], 'one lane per service, in order of first event')
 
-  const rows = await page.$$eval('[data-row]', (elements) =>
-    elements.map((row) => {
+  const rows = await page.$$eval('[data-row]', (elements: any[]) =>
+    elements.map((row: any) => {
       const cell = row.querySelector('.cell')!
       const head = document.querySelector(`[data-lane-header="${row.getAttribute('data-lane')}"]`)!
       const box = cell.getBoundingClientRect()
@@ -79,7 +84,7 @@ t.test('rows in time order, each in its service\'s lane; errors red; hostile tex
   t.not(rows[0]!.red, rows[1]!.red)
 
   t.equal(await page.locator('script').count(), 0, 'no script element')
-  t.equal(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned), undefined, 'nothing ran')
+  t.equal(await page.evaluate(() => window.pwned), undefined, 'nothing ran')
   t.match(await page.locator('[data-row][data-index="1"] .message').textContent(), 'limit <script>window.pwned=1</script> hit', 'shown as text')
 
   const fields = page.locator('[data-row][data-index="2"] pre.fields')
