@@ -20,6 +20,16 @@ async function waitForCount(loki: LokiDouble, count: number, timeoutMs = 30_000)
   return loki.count()
 }
 
+/**
+ * Ends a transport as pino does at exit, once its worker has delivered: end() blocks this thread (Atomics.wait)
+ * until the worker's stream closes, and the double answering the worker's last push runs on this very thread.
+ */
+async function endTransport(transport: ReturnType<typeof pino.transport>): Promise<void> {
+  await new Promise<void>((resolve, reject) => transport.flush((error?: Error) => (error ? reject(error) : resolve())))
+  transport.end()
+  await once(transport, 'close')
+}
+
 const transportTo = (loki: LokiDouble, options: Record<string, unknown> = {}) =>
   pino.transport({ target: 'threadline/loki', options: { url: loki.url, labels: { env: 'test' }, batch: { maxWaitMs: 100 }, retry: FAST_RETRY, ...options } })
 
@@ -31,8 +41,7 @@ t.test('every line arrives, labelled service/level/event, correlation_id in the 
   for (let i = 0; i < 500; i++) logger[i % 5 === 0 ? 'error' : 'info']({ event: i % 2 ? 'ORDER_SUBMIT' : 'ORDER_RESPONSE', correlation_id: `c-${i}` }, `line ${i}`)
   logger.info('no event')
   t.equal(await waitForCount(loki, 501), 501)
-  transport.end()
-  await once(transport, 'close')
+  await endTransport(transport)
   const entries = loki.entries()
   const expected = new Set(['{env="test", event="LOG", level="info", service="auto_executor"}'])
   for (let i = 0; i < 500; i++) expected.add(`{env="test", event="${i % 2 ? 'ORDER_SUBMIT' : 'ORDER_RESPONSE'}", level="${i % 5 === 0 ? 'error' : 'info'}", service="auto_executor"}`)
@@ -52,8 +61,7 @@ t.test('a 100,000-line burst: all arrive', async (t) => {
   const logger = pino({ base: { service: 'burst' } }, transport)
   for (let i = 0; i < 100_000; i++) logger.info({ event: 'TICK', correlation_id: `b-${i}`, n: i }, 'burst')
   t.equal(await waitForCount(loki, 100_000, 60_000), 100_000)
-  transport.end()
-  await once(transport, 'close')
+  await endTransport(transport)
   t.equal(new Set(loki.lines()).size, 100_000, 'each line once')
 })
 
@@ -74,8 +82,7 @@ t.test('Loki refusing connections for 10 s, then back: all arrive, the failures 
   clearInterval(pacer)
   await loki.reopen()
   t.equal(await waitForCount(loki, n), n, `${n} lines logged while Loki was away`)
-  transport.end()
-  await once(transport, 'close')
+  await endTransport(transport)
   const failures = reports.filter((r) => r.type === 'push_failed')
   t.ok(failures.length > 0, 'push failures reached the main thread')
   t.match(failures[0], { type: 'push_failed', status: 'network', error: 'ECONNREFUSED', attempt: 1 })
