@@ -82,6 +82,7 @@ export function fillStore(store: Store, lines: readonly ScenarioLine[]): void {
       (l): LogEvent => ({
         tsMs: l.tsMs,
         tsNanos: 0,
+        timeOrigin: 'own',
         line: l.line,
         level: l.level as LogEvent['level'],
         service: l.service,
