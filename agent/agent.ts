@@ -11,6 +11,7 @@ import type { SourceConfig } from './config/schema.js'
 import { guarded } from './core/guarded.js'
 import type { Lifecycle, SourceContext } from './core/types.js'
 import { createHttpServer, type AgentHttpServer } from './http/server.js'
+import { traceRoutes } from './http/trace-routes.js'
 import { AgentMetrics } from './metrics/internal.js'
 import { PairStateStore } from './metrics/pair-state.js'
 import { createMetricsEngine, type MetricsEngine } from './metrics/rules/engine.js'
@@ -19,6 +20,8 @@ import { createSink, cursorNameOf } from './sinks/index.js'
 import { isEnding, sources as sourceDefinitions } from './sources/index.js'
 import { enforceRetention } from './store/retention.js'
 import { Store, WAL_CHECKPOINT_INTERVAL_MS } from './store/store.js'
+import { eventsFromStore } from './trace/store-lookup.js'
+import { buildTimeline } from './trace/timeline.js'
 import { createTransform } from './transforms/index.js'
 
 export interface Agent {
@@ -35,6 +38,8 @@ export interface Agent {
 }
 
 const ENGINE_TICK_MS = 1_000
+/** Most lines GET /api/trace/<id> and /trace/<id> show: the store query's own default. */
+const TRACE_LIMIT = 10_000
 
 export function createAgent({ config, sinks: resolvedSinks }: LoadedConfig, log: Logger, metrics = new AgentMetrics()): Agent {
   const dataDir = resolve(config.data_dir)
@@ -82,6 +87,7 @@ export function createAgent({ config, sinks: resolvedSinks }: LoadedConfig, log:
     listen: config.listen,
     renderMetrics: async () => (await metrics.registry.metrics()) + (await engine.registry.metrics()),
     isReady: () => ready,
+    routes: [traceRoutes((correlationId) => buildTimeline(correlationId, eventsFromStore(store, correlationId, TRACE_LIMIT)))],
   })
 
   const housekeeping = guarded(log, 'retention failed; it will be tried again', () => {

@@ -30,14 +30,17 @@ const TARGETS = { versusParse: 6, metricsOverhead: 1.1, peakRssMb: 110, idleRssM
 const CLI = fileURLToPath(new URL('../agent/cli/threadline.js', import.meta.url))
 const LOKI_DOUBLE = fileURLToPath(new URL('./loki-double-process.js', import.meta.url))
 
-interface LokiDoubleProcess {
+export interface LokiDoubleProcess {
   url: string
   count(): Promise<number>
+  /** Stop listening (clients get ECONNREFUSED), or listen again on the same port. */
+  refuse(refusing: boolean): Promise<void>
   stop(): Promise<void>
 }
 
-async function startLokiDoubleProcess(): Promise<LokiDoubleProcess> {
-  const child: ChildProcess = fork(LOKI_DOUBLE, { stdio: 'inherit' })
+/** The Loki double in its own process (the transport benchmark starts it too). */
+export async function startLokiDoubleProcess(env: NodeJS.ProcessEnv = {}): Promise<LokiDoubleProcess> {
+  const child: ChildProcess = fork(LOKI_DOUBLE, { stdio: 'inherit', env: { ...process.env, ...env } })
   const [{ url }] = (await once(child, 'message')) as [{ url: string }]
   return {
     url,
@@ -45,6 +48,10 @@ async function startLokiDoubleProcess(): Promise<LokiDoubleProcess> {
       child.send('count')
       const [{ count }] = (await once(child, 'message')) as [{ count: number }]
       return count
+    },
+    async refuse(refusing) {
+      child.send(refusing ? 'close' : 'reopen')
+      await once(child, 'message')
     },
     async stop() {
       const exited = once(child, 'exit')

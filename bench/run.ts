@@ -9,6 +9,7 @@ const modules: Record<string, () => Promise<{ run: Benchmark }>> = {
   transforms: () => import('./transforms.js'),
   metrics: () => import('./metrics.js'),
   agent: () => import('./agent.js'),
+  transport: () => import('./transport.js'),
 }
 
 const only = process.argv.slice(2)
