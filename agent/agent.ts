@@ -8,23 +8,24 @@
  */
 import { resolve } from 'node:path'
 import type { Logger } from 'pino'
-import { AggregatorRegistry } from 'prom-client'
 import type { LoadedConfig } from './config/load.js'
 import type { SourceConfig } from './config/schema.js'
 import { guarded } from './core/guarded.js'
 import type { Lifecycle, SourceContext } from './core/types.js'
 import { createHttpServer, type AgentHttpServer } from './http/server.js'
+import { traceRoutes } from './http/trace-routes.js'
 import { AgentMetrics } from './metrics/internal.js'
 import { PairStateStore } from './metrics/pair-state.js'
 import { createMetricsEngine, type MetricsEngine } from './metrics/rules/engine.js'
 import { createPipeline, type Tap } from './pipeline.js'
 import { createPluginsOnlyAgent, isPluginsOnly } from './plugins-agent.js'
 import { createPluginHost, type PluginHost } from './plugins/host.js'
-import { cursorNameOf } from './sinks/index.js'
-import { hostSinkInWorker } from './sinks/worker-host.js'
+import { createSink, cursorNameOf } from './sinks/index.js'
 import { isEnding, sources as sourceDefinitions } from './sources/index.js'
 import { enforceRetention } from './store/retention.js'
 import { Store, WAL_CHECKPOINT_INTERVAL_MS } from './store/store.js'
+import { eventsFromStore } from './trace/store-lookup.js'
+import { buildTimeline } from './trace/timeline.js'
 import { createTransform } from './transforms/index.js'
 
 export interface Agent {
@@ -42,6 +43,8 @@ export interface Agent {
 }
 
 const ENGINE_TICK_MS = 1_000
+/** Most lines GET /api/trace/<id> and /trace/<id> show: the store query's own default. */
+const TRACE_LIMIT = 10_000
 
 export function createAgent(loaded: LoadedConfig, log: Logger, metrics = new AgentMetrics()): Agent {
   const { config } = loaded
@@ -68,9 +71,9 @@ function createLogAgent({ config, sinks: resolvedSinks }: LoadedConfig, plugins:
   const transform = createTransform(config.transforms, { metrics })
   const pipeline = createPipeline({ store, transform, taps: [metricsTap], metrics, log, running: () => running })
 
-  // Each sink ships from its own thread, reading the store through its own connection.
-  const sinks = Object.entries(resolvedSinks).map(([id, resolved]) => hostSinkInWorker({ id, storePath: store.path, resolved }, log))
-  store.onAppended((lastId) => sinks.forEach((sink) => sink.notifyAppended(lastId)))
+  // Sinks ship on this thread, reading what was just stored from the store's memory (README, "Performance":
+  // a worker thread per sink cost 40 MB of RSS and more CPU per line than it saved).
+  const sinks = Object.entries(resolvedSinks).map(([id, resolved]) => createSink(resolved, { id, feed: store, metrics, log }))
   const readers = Object.entries(resolvedSinks).map(([id, resolved]) => cursorNameOf(resolved.type, id))
 
   const sourceEnds: Promise<void>[] = []
@@ -93,12 +96,9 @@ function createLogAgent({ config, sinks: resolvedSinks }: LoadedConfig, plugins:
 
   const http: AgentHttpServer = createHttpServer({
     listen: config.listen,
-    // The sinks' metrics live in their threads: aggregate them with the main thread's into one exposition.
-    renderMetrics: async () => {
-      const parts = [await metrics.registry.getMetricsAsJSON(), ...(await Promise.all(sinks.map((sink) => sink.metricsJson())))]
-      return (await AggregatorRegistry.aggregate(parts).metrics()) + (await engine.registry.metrics()) + (await plugins.renderOnAgent())
-    },
+    renderMetrics: async () => (await metrics.registry.metrics()) + (await engine.registry.metrics()) + (await plugins.renderOnAgent()),
     isReady: () => ready,
+    routes: [traceRoutes((correlationId) => buildTimeline(correlationId, eventsFromStore(store, correlationId, TRACE_LIMIT)))],
   })
 
   const housekeeping = guarded(log, 'retention failed; it will be tried again', () => {

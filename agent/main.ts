@@ -14,17 +14,15 @@ import { loadAgentConfig, type LoadedConfig } from './config/load.js'
 import { AgentMetrics } from './metrics/internal.js'
 import { createPluginsOnlyAgent, isPluginsOnly } from './plugins-agent.js'
 import { createPluginHost } from './plugins/host.js'
+import { LOKI_ENV_HELP } from './sinks/loki/config.js'
 
 export const agentCommand = defineCommand({
   name: 'agent',
   summary: 'run the sidecar agent: tail logs, keep them in the embedded store, ship them to Loki, derive metrics',
   flags: AGENT_FLAGS,
   env: {
-    LOKI_USERNAME: 'basic-auth user for Loki',
-    LOKI_PASSWORD: 'basic-auth password for Loki (never logged)',
-    LOKI_PASSWORD_FILE: 'file holding that password',
-    LOKI_TENANT_ID: 'X-Scope-OrgID sent to Loki',
-    NODE_OPTIONS: 'node flags, e.g. --max-semi-space-size=4 when started as "node dist/agent/cli/threadline.js"',
+    ...LOKI_ENV_HELP,
+    NODE_OPTIONS: 'node flags when started as "node dist/agent/cli/threadline.js": pass the shebang\'s --max-semi-space-size=4 --max-old-space-size=1536',
   },
   examples: [
     'threadline agent --tail "/var/log/quantum/*.log" --service auto_executor --loki-url http://127.0.0.1:3100',

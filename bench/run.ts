@@ -10,6 +10,7 @@ const modules: Record<string, () => Promise<{ run: Benchmark }>> = {
   metrics: () => import('./metrics.js'),
   agent: () => import('./agent.js'),
   plugins: () => import('./plugins.js'),
+  transport: () => import('./transport.js'),
 }
 
 const only = process.argv.slice(2)

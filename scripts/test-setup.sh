@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what the test suite runs for real: redis-server, prometheus and
 # promtool, alertmanager's amtool, systemd-journal-remote (to build journal
-# files), then the npm dependencies. Safe to run again: it installs only what
-# is missing.
+# files), chromium (the trace page's browser test drives it through
+# playwright-core, never a downloaded browser), then the npm dependencies.
+# Safe to run again: it installs only what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,6 +14,7 @@ declare -A needed=(
   [amtool]=prometheus-alertmanager
   [journalctl]=systemd
   [/lib/systemd/systemd-journal-remote]=systemd-journal-remote
+  [chromium]=chromium
 )
 missing=()
 for binary in "${!needed[@]}"; do

@@ -2,7 +2,7 @@
  * `npm start`: the agent on its embedded default (no Loki needed) next to a
  * demo trading service that logs through the SDK. Within seconds it shows
  * lines arriving in the store, the agent's /metrics, and one request's path
- * across services by its correlation id. Extra flags go to the agent
+ * across services by its correlation id, with the URL of its timeline page. Extra flags go to the agent
  * (`npm start -- --loki-url http://127.0.0.1:3100`).
  */
 import { mkdirSync } from 'node:fs'
@@ -62,6 +62,7 @@ const report = setInterval(() => {
   for (const line of store.linesByCorrelationId(recent)) {
     process.stdout.write(`    ${new Date(line.tsMs).toISOString()}  ${line.service.padEnd(14)} ${line.level.padEnd(5)} ${line.event}\n`)
   }
+  process.stdout.write(`  its timeline: http://${host}:${port}/trace/${recent}   or: npx threadline trace ${recent} --data-dir ${dataDir}\n`)
 }, 3_000)
 
 const stop = async () => {

@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=4
+#!/usr/bin/env -S node --max-semi-space-size=4 --max-old-space-size=1536
 /**
  * The `threadline` command: dispatches to its subcommands.
  *
@@ -12,8 +12,9 @@ import { closest } from '../core/closest.js'
 import { agentCommand } from '../main.js'
 import { table, type Command } from './command.js'
 import { doctorCommand } from './doctor.js'
+import { traceCommand } from './trace.js'
 
-const commands: readonly Command[] = [agentCommand, doctorCommand]
+const commands: readonly Command[] = [agentCommand, doctorCommand, traceCommand]
 
 function usage(): string {
   return [

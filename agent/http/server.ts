@@ -1,12 +1,16 @@
 /**
  * The agent's HTTP endpoints: `/metrics` for Prometheus, `/ready` (200 once
  * every source and sink started, 503 before and while stopping) and
- * `/healthz` (200 while the process runs). Binds 127.0.0.1 unless told otherwise.
+ * `/healthz` (200 while the process runs), and the routes it is given (the
+ * trace API and page). Binds 127.0.0.1 unless told otherwise.
  */
-import { createServer, type Server } from 'node:http'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { Registry } from 'prom-client'
 import type { Lifecycle } from '../core/types.js'
+
+/** A route: answers and returns true, or returns false to pass to the next. */
+export type HttpRoute = (path: string, request: IncomingMessage, response: ServerResponse) => boolean
 
 export interface HttpServerOptions {
   /** `host:port`, `[v6]:port`; port 0 picks a free one. */
@@ -14,6 +18,8 @@ export interface HttpServerOptions {
   /** The text of /metrics (Prometheus exposition format). */
   renderMetrics: () => Promise<string>
   isReady: () => boolean
+  /** More GET routes, tried in order before the 404 (the trace API and page). */
+  routes?: readonly HttpRoute[]
 }
 
 export interface AgentHttpServer extends Lifecycle {
@@ -29,7 +35,7 @@ export function parseListen(listen: string): { host: string; port: number } | un
   return { host: match[1] ?? match[2]!, port }
 }
 
-export function createHttpServer({ listen, renderMetrics, isReady }: HttpServerOptions): AgentHttpServer {
+export function createHttpServer({ listen, renderMetrics, isReady, routes = [] }: HttpServerOptions): AgentHttpServer {
   const target = parseListen(listen)
   if (!target) throw new Error(`listen expects HOST:PORT, received ${JSON.stringify(listen)}`)
   let server: Server | undefined
@@ -60,6 +66,7 @@ export function createHttpServer({ listen, renderMetrics, isReady }: HttpServerO
       response.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n')
       return
     }
+    if (routes.some((route) => route(path!, request, response))) return
     response.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n')
   }
 

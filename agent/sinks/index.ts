@@ -4,13 +4,29 @@
  * at start-up (secrets read from their files or the environment), so a
  * missing password file fails `--check-config` and start, not the first push.
  */
-import { resolveLokiSinkOptions, type LokiSinkConfig } from './loki/config.js'
-import type { ResolvedSink } from './create.js'
+import type { Logger } from 'pino'
+import type { LineFeed } from '../core/types.js'
+import type { AgentMetrics } from '../metrics/internal.js'
+import { resolveLokiSinkOptions, type LokiSinkConfig, type LokiSinkOptions } from './loki/config.js'
+import { createLokiSink, type LokiSink } from './loki/sink.js'
 
-export type { ResolvedSink } from './create.js'
 export { cursorNameOf } from './cursor-name.js'
+
+export type ResolvedSink = { type: 'loki'; options: LokiSinkOptions }
+
+export interface SinkContext {
+  id: string
+  feed: LineFeed
+  metrics: AgentMetrics
+  log: Logger
+}
 
 /** Reads what a sink's config points at (secret files, LOKI_* variables); throws naming what is missing. */
 export function resolveSink(config: LokiSinkConfig, env: NodeJS.ProcessEnv): ResolvedSink {
   return { type: 'loki', options: resolveLokiSinkOptions(config, env) }
+}
+
+/** Builds a sink from its resolved options. */
+export function createSink(resolved: ResolvedSink, context: SinkContext): LokiSink {
+  return createLokiSink(resolved.options, context)
 }

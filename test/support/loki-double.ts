@@ -6,7 +6,9 @@
  * pkg/chunkenc/unordered.go does for same stream + timestamp + line), and
  * misbehaves on request: errors, partial acceptance, latency, refused
  * connections, not ready. GET /loki/api/v1/query answers the line-count
- * query `threadline doctor` asks (./loki-double/query.ts).
+ * query `threadline doctor` asks (./loki-double/query.ts); GET
+ * /loki/api/v1/query_range answers log queries (./loki-double/query-range.ts),
+ * over what it kept and for the asking tenant only when tenants are required.
  */
 import { once } from 'node:events'
 import http, { type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http'
@@ -16,6 +18,7 @@ import { uncompressSync } from 'snappy'
 import { decodeJsonPush, decodeProtobufPush, type ReceivedStream } from './loki-double/decode.js'
 import { answerCountQuery } from './loki-double/query.js'
 import { DEFAULT_LIMITS, validateStream, type LokiLimits, type ValidStream } from './loki-double/validate.js'
+import { QueryError, rangeParams, runLogQuery } from './loki-double/query-range.js'
 
 export interface LokiDoubleOptions {
   /** Require X-Scope-OrgID: any value (true) or exactly this one. */
@@ -25,8 +28,10 @@ export interface LokiDoubleOptions {
   /** A decoded push larger than this is answered 500, as the ingester gRPC limit (4 MiB) does. */
   maxBodyBytes?: number
   limits?: Partial<LokiLimits>
-  /** The server clock for timestamp rules, ms. */
+  /** The server clock for timestamp rules and query defaults, ms. */
   now?: () => number
+  /** max_entries_limit_per_query: a query_range asking for more is answered 400. */
+  maxEntriesLimitPerQuery?: number
 }
 
 export interface AcceptedEntry {
@@ -51,7 +56,8 @@ export interface LokiDouble {
   readonly url: string
   readonly pushUrl: string
   readonly port: number
-  readonly requests: { count: number; byStatus: Record<number, number>; bodyBytes: number; connections: number; lastHeaders?: IncomingHttpHeaders }
+  /** Pushes (`count`, `byStatus`, `bodyBytes`), connections, and query_range requests (`queries`). */
+  readonly requests: { count: number; byStatus: Record<number, number>; bodyBytes: number; connections: number; queries: number; lastHeaders?: IncomingHttpHeaders }
   /** Answer the next `count` pushes with `status`. */
   failNext(count: number, status: number, options?: FailureOptions): void
   /** Delay every answer (after storing) by `ms`. */
@@ -133,7 +139,7 @@ export async function startLokiDouble(options: LokiDoubleOptions = {}): Promise<
   const failures: Array<{ status: number } & FailureOptions> = []
   const sockets = new Set<Socket>()
   const timers = new Set<NodeJS.Timeout>()
-  const requests: LokiDouble['requests'] = { count: 0, byStatus: {}, bodyBytes: 0, connections: 0 }
+  const requests: LokiDouble['requests'] = { count: 0, byStatus: {}, bodyBytes: 0, connections: 0, queries: 0 }
   let latencyMs = 0
   let ready = true
 
@@ -200,6 +206,22 @@ export async function startLokiDouble(options: LokiDoubleOptions = {}): Promise<
     timers.add(timer)
   }
 
+  function queryRange(req: IncomingMessage, res: ServerResponse): void {
+    requests.queries++
+    try {
+      const tenant = checkAccess(req, options)
+      const params = rangeParams(new URL(req.url ?? '/', 'http://double').searchParams, BigInt(Math.round(now())) * 1_000_000n, options.maxEntriesLimitPerQuery ?? 5000)
+      const visible = options.requireTenant ? accepted.filter((entry) => entry.tenant === tenant) : accepted
+      const result = runLogQuery(visible, params.query, params)
+      const body = JSON.stringify({ status: 'success', data: { resultType: 'streams', result, stats: {} } })
+      res.writeHead(200, { 'Content-Type': 'application/json; charset=UTF-8' }).end(body)
+    } catch (err) {
+      if (err instanceof HttpError) return void res.writeHead(err.status).end(`${err.message}\n`)
+      if (!(err instanceof QueryError)) throw err
+      res.writeHead(400, { 'Content-Type': 'text/plain; charset=utf-8' }).end(`${err.message}\n`)
+    }
+  }
+
   const server = http.createServer((req, res) => {
     const path = (req.url ?? '').split('?')[0]
     if (req.method === 'GET' && path === '/ready') {
@@ -216,6 +238,7 @@ export async function startLokiDouble(options: LokiDoubleOptions = {}): Promise<
         return void res.writeHead(err.status, { 'Content-Type': 'text/plain; charset=utf-8' }).end(`${err.message}\n`)
       }
     }
+    if (req.method === 'GET' && path === '/loki/api/v1/query_range') return queryRange(req, res)
     if (req.method !== 'POST' || path !== PUSH_PATH) return void res.writeHead(404).end('404 page not found\n')
     const chunks: Buffer[] = []
     req.on('data', (chunk: Buffer) => chunks.push(chunk))

@@ -17,10 +17,16 @@ export function groupIntoStreams(entries: readonly LabelledEntry[]): LokiStream[
   return [...streams.values()]
 }
 
-/** Entries waiting to be sent, measured in UTF-8 bytes of line text. */
+/**
+ * Entries waiting to be sent, measured in UTF-8 bytes of line text. Taken
+ * (and, for a bounded buffer, dropped) from the front by moving a head index
+ * and compacting once the consumed prefix is half the arrays: amortised O(1)
+ * an entry, where `splice(0, n)` moved every entry behind it each time.
+ */
 export class PendingEntries<T extends LabelledEntry> {
   private entries: T[] = []
   private sizes: number[] = []
+  private head = 0
   /** Line bytes held. */
   bytes = 0
 
@@ -29,7 +35,7 @@ export class PendingEntries<T extends LabelledEntry> {
   }
 
   get length(): number {
-    return this.entries.length
+    return this.entries.length - this.head
   }
 
   /** Enough is held for a full batch. */
@@ -47,17 +53,38 @@ export class PendingEntries<T extends LabelledEntry> {
   clear(): void {
     this.entries = []
     this.sizes = []
+    this.head = 0
     this.bytes = 0
   }
 
   /** Removes the oldest entries holding at most `maxBytes` of line text (always at least one). */
   take(): T[] {
-    let count = 0
+    let end = this.head
     let bytes = 0
-    while (count < this.entries.length && (count === 0 || bytes + this.sizes[count]! <= this.maxBytes)) bytes += this.sizes[count++]!
-    this.sizes.splice(0, count)
+    while (end < this.entries.length && (end === this.head || bytes + this.sizes[end]! <= this.maxBytes)) bytes += this.sizes[end++]!
+    const taken = this.entries.slice(this.head, end)
     this.bytes -= bytes
-    return this.entries.splice(0, count)
+    this.advanceTo(end)
+    return taken
+  }
+
+  /** Removes the oldest `count` entries unsent (a bounded buffer making room); returns how many went. */
+  dropOldest(count: number): number {
+    const end = Math.min(this.entries.length, this.head + Math.max(0, count))
+    for (let i = this.head; i < end; i++) this.bytes -= this.sizes[i]!
+    const dropped = end - this.head
+    this.advanceTo(end)
+    return dropped
+  }
+
+  private advanceTo(head: number): void {
+    if (head === this.entries.length) return this.clear()
+    this.head = head
+    if (head > 1024 && head * 2 > this.entries.length) {
+      this.entries = this.entries.slice(head)
+      this.sizes = this.sizes.slice(head)
+      this.head = 0
+    }
   }
 }
 

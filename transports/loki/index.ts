@@ -12,10 +12,14 @@ export { formatLabels, parseLabels } from './labels.js'
 export {
   DEFAULT_MAX_BODY_BYTES,
   createLokiClient,
+  lokiAccessHeaders,
+  lokiHttpAgent,
+  type LokiAccess,
   parseRetryAfter,
   type LokiClient,
   type LokiClientOptions,
   type PushResult,
 } from './push.js'
+export { DEFAULT_SHIPPING, type LokiShippingSettings } from './settings.js'
 export { toTimestamp, toUnixNanos } from './time.js'
 export type { EncodedPush, LabelledEntry, LokiEncoding, LokiEntry, LokiStream } from './types.js'

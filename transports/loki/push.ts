@@ -86,27 +86,37 @@ export function authorization(options: Pick<LokiClientOptions, 'basicAuth' | 'be
   return options.bearerToken ? `Bearer ${options.bearerToken}` : undefined
 }
 
+/** What every request to Loki carries, pushes and queries alike: auth, tenant and who is asking. */
+export type LokiAccess = Pick<LokiClientOptions, 'tenantId' | 'basicAuth' | 'bearerToken'>
+
+/** The headers of {@link LokiAccess}; throws when both basic auth and a bearer token are given. */
+export function lokiAccessHeaders(access: LokiAccess): Record<string, string> {
+  if (access.basicAuth && access.bearerToken) throw new TypeError('basicAuth and bearerToken are exclusive; received both')
+  const headers: Record<string, string> = { 'User-Agent': 'threadline-loki/1' }
+  if (access.tenantId) headers['X-Scope-OrgID'] = access.tenantId
+  const auth = authorization(access)
+  if (auth) headers.Authorization = auth
+  return headers
+}
+
+/** A keep-alive connection pool for Loki's URL, with the CA and verification `tls` asks for. */
+export function lokiHttpAgent(url: URL, tls: LokiClientOptions['tls'] = {}): http.Agent {
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new TypeError(`endpoint must be an http(s) URL, received protocol ${JSON.stringify(url.protocol)}`)
+  }
+  return url.protocol === 'https:'
+    ? new https.Agent({ keepAlive: true, ca: tls.caFile ? readFileSync(tls.caFile) : undefined, rejectUnauthorized: !tls.insecureSkipVerify })
+    : new http.Agent({ keepAlive: true })
+}
+
 /** A Loki push client. Throws at construction for a bad endpoint or an unreadable CA file. */
 export function createLokiClient(options: LokiClientOptions): LokiClient {
   const { endpoint, encoding = 'protobuf', gzip = false, tenantId, timeoutMs = 10_000, tls = {}, maxBodyBytes = DEFAULT_MAX_BODY_BYTES } = options
   const url = new URL(endpoint)
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new TypeError(`endpoint must be an http(s) URL, received protocol ${JSON.stringify(url.protocol)}`)
-  }
-  if (options.basicAuth && options.bearerToken) throw new TypeError('basicAuth and bearerToken are exclusive; received both')
+  const baseHeaders = lokiAccessHeaders({ tenantId, basicAuth: options.basicAuth, bearerToken: options.bearerToken })
   if (!(timeoutMs > 0)) throw new TypeError(`timeoutMs must be a positive number, received ${timeoutMs}`)
+  const agent = lokiHttpAgent(url, tls)
   const secure = url.protocol === 'https:'
-  const agent = secure
-    ? new https.Agent({
-        keepAlive: true,
-        ca: tls.caFile ? readFileSync(tls.caFile) : undefined,
-        rejectUnauthorized: !tls.insecureSkipVerify,
-      })
-    : new http.Agent({ keepAlive: true })
-  const baseHeaders: Record<string, string> = { 'User-Agent': 'threadline-loki/1' }
-  if (tenantId) baseHeaders['X-Scope-OrgID'] = tenantId
-  const auth = authorization(options)
-  if (auth) baseHeaders.Authorization = auth
 
   function send(encoded: EncodedPush, { signal }: { signal?: AbortSignal } = {}): Promise<PushResult> {
     return new Promise((resolve) => {

@@ -85,6 +85,18 @@ export function compileMatch(match: Match): (event: LogEvent) => boolean {
   }
 }
 
+/**
+ * The events a match can hold for, when its `event` condition names them (a
+ * value, or `in`); undefined when it may hold for any event. The engine runs
+ * a rule only on lines of those events.
+ */
+export function eventsOf(match: Match): ReadonlySet<string> | undefined {
+  const condition = match.event
+  if (condition === undefined) return undefined
+  if (typeof condition !== 'object') return new Set([String(condition)])
+  return 'in' in condition ? new Set(condition.in.map(String)) : undefined
+}
+
 function compileCondition(condition: Condition, normalise: (s: string) => string): (value: string | undefined) => boolean {
   if (typeof condition !== 'object') {
     const expected = normalise(String(condition))

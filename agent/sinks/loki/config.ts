@@ -5,10 +5,18 @@
  */
 import { readFileSync } from 'node:fs'
 import { z } from 'zod'
-import type { LokiEncoding } from '../../../transports/loki/index.js'
+import type { LokiShippingSettings } from '../../../transports/loki/index.js'
 import { bytes, duration } from '../../config/zod-units.js'
 
 const PUSH_PATH = '/loki/api/v1/push'
+
+/** The LOKI_* variables `resolveLokiSinkOptions` reads, for the --help of every command that talks to Loki. */
+export const LOKI_ENV_HELP = {
+  LOKI_USERNAME: 'basic-auth user for Loki',
+  LOKI_PASSWORD: 'basic-auth password for Loki (never logged)',
+  LOKI_PASSWORD_FILE: 'file holding that password',
+  LOKI_TENANT_ID: 'X-Scope-OrgID sent to Loki',
+} as const
 
 /** A base URL gets Loki's push path appended; a URL already ending in it is kept. */
 function pushEndpoint(value: string, ctx: z.RefinementCtx): string {
@@ -106,19 +114,10 @@ export const LokiSinkConfig = z
 
 export type LokiSinkConfig = z.output<typeof LokiSinkConfig>
 
-/** What the sink runs with: durations in ms, secrets read. */
-export interface LokiSinkOptions {
+/** What the sink runs with: durations in ms, secrets read; the same settings the pino transport takes. */
+export interface LokiSinkOptions extends LokiShippingSettings {
   /** Full push URL. */
   endpoint: string
-  encoding: LokiEncoding
-  gzip: boolean
-  tenantId?: string
-  basicAuth?: { username: string; password: string }
-  bearerToken?: string
-  batch: { maxBytes: number; maxWaitMs: number }
-  retry: { minBackoffMs: number; maxBackoffMs: number }
-  timeoutMs: number
-  tls?: { caFile?: string; insecureSkipVerify: boolean }
 }
 
 function readSecret(path: string, what: string): string {

@@ -81,3 +81,34 @@ t.test('promtool check metrics reports nothing on the exposition', async (t) => 
   t.equal(output, '', 'promtool found no problem')
   t.equal(code, 0)
 })
+
+t.test('rules run on the lines of the events they name, whatever form names them, and on every line otherwise', async (t) => {
+  const config = MetricsConfig.parse({
+    defaults: false,
+    rules: [
+      { type: 'counter', name: 'a_total', match: { event: 'A' } },
+      { type: 'counter', name: 'a_or_b_total', match: { event: { in: ['A', 'B'] } } },
+      { type: 'counter', name: 'not_a_total', match: { event: { not: 'A' } } },
+      { type: 'counter', name: 'regex_total', match: { event: { regex: 'A|C' } } },
+      { type: 'counter', name: 'any_total', match: { level: 'error' } },
+      { type: 'histogram', name: 'b_latency_seconds', match: { event: 'B' }, field: 'ms', unit: 'ms' },
+      { type: 'pair', name: 'a_to_b', start: { event: 'A' }, end: { event: 'B' } },
+      { type: 'pair', name: 'a_to_any', start: { event: 'A' }, end: { service: 'other' } },
+    ],
+  })
+  const engine = createMetricsEngine(config)
+  const events = ['A', 'B', 'C', 'A', 'D'].map((event, i) =>
+    logEvent(1_000 + i, { event, level: i === 4 ? 'error' : 'info', correlationId: i < 2 ? 'k' : `k${i}`, service: i === 2 ? 'other' : 'svc', fields: { ms: 5 } }),
+  )
+  engine.observe(events)
+  const r = engine.registry
+  t.equal(await sample(r, 'a_total'), 2)
+  t.equal(await sample(r, 'a_or_b_total'), 3)
+  t.equal(await sample(r, 'not_a_total'), 3)
+  t.equal(await sample(r, 'regex_total'), 3)
+  t.equal(await sample(r, 'any_total'), 1)
+  t.equal(await sample(r, 'b_latency_seconds_count'), 1)
+  t.equal(await sample(r, 'a_to_b_completed_total'), 1)
+  t.equal(await sample(r, 'a_to_b_started_total'), 2)
+  t.equal(await sample(r, 'a_to_any_orphan_ends_total'), 1, 'an end side that names no event sees every line')
+})
