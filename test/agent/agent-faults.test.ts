@@ -91,6 +91,9 @@ t.test('rotation by rename and by copytruncate, five times each, during ingest',
     if (rotation % 2 === 0) {
       renameSync(log, `${log}.${rotation}`)
     } else {
+      // Order across a copytruncate is kept for a file the agent follows; one copied and truncated before the
+      // agent first saw it can have its copy found after the new content (README, "Copytruncate").
+      await waitFor('the agent caught up with the file it will copy', async () => (await agent.metric('threadline_lines_read_total{source="app"}')) >= written())
       copyFileSync(log, `${log}.${rotation}`)
       truncateSync(log, 0)
     }
