@@ -5,10 +5,12 @@
  */
 import { spawnSync } from 'node:child_process'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { Redis } from 'ioredis'
 import pino from 'pino'
 import type { Test } from 'tap'
 import type { PluginInstance } from '../../agent/plugins/define.js'
 import { plugins } from '../../agent/plugins/index.js'
+import { startRedis, type RedisServer } from './redis-server.js'
 
 type PluginType = keyof typeof plugins
 
@@ -18,6 +20,17 @@ export function createPlugin(type: PluginType, raw: Record<string, unknown>, now
   const config = definition.config.parse({ type, ...raw })
   const create = definition.create as (config: unknown, ctx: Parameters<typeof definition.create>[1]) => PluginInstance
   return create(config, { id: type, log: pino({ level: 'silent' }), now })
+}
+
+/** A redis-server of the test file's own and a client to seed it, both gone when `t` ends. */
+export async function redisForTest(t: Test): Promise<{ server: RedisServer; redis: Redis }> {
+  const server = await startRedis()
+  const redis = new Redis(server.url)
+  t.teardown(async () => {
+    redis.disconnect()
+    await server.stop()
+  })
+  return { server, redis }
 }
 
 /** createPlugin, started, and stopped at the end of test `t`. */

@@ -5,19 +5,12 @@
  * action that changes between scrapes.
  */
 import t from 'tap'
-import { Redis } from 'ioredis'
-import { startRedis } from '../../support/redis-server.js'
-import { matchGolden, promtoolCheck, sample, startPlugin, withoutBuildLabels } from '../../support/plugin-harness.js'
+import { matchGolden, promtoolCheck, redisForTest, sample, startPlugin, withoutBuildLabels } from '../../support/plugin-harness.js'
 
 // The plugin's clock is far from every stored time: a value equal to it would be the exporter's own clock leaking in.
 const NOW = 1767435330000
 const golden = (name: string) => new URL(`./golden/${name}`, import.meta.url)
-const server = await startRedis()
-const redis = new Redis(server.url)
-t.teardown(async () => {
-  redis.disconnect()
-  await server.stop()
-})
+const { server, redis } = await redisForTest(t)
 
 const key = (symbol: string) => `quantum:harvest:proposal:${symbol}`
 

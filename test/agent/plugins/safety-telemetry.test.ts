@@ -5,9 +5,7 @@
  * with EX 300 and then deleted.
  */
 import t from 'tap'
-import { Redis } from 'ioredis'
-import { startRedis } from '../../support/redis-server.js'
-import { matchGolden, promtoolCheck, sample, startPlugin, withoutBuildLabels } from '../../support/plugin-harness.js'
+import { matchGolden, promtoolCheck, redisForTest, sample, startPlugin, withoutBuildLabels } from '../../support/plugin-harness.js'
 
 // 2026-01-03T10:15:30Z: half-way through a minute, so the current bucket is unambiguous.
 const NOW = 1767435330000
@@ -15,12 +13,7 @@ const MINUTE = Math.floor(NOW / 60_000)
 const MIN = 60_000
 const golden = (name: string) => new URL(`./golden/${name}`, import.meta.url)
 
-const server = await startRedis()
-const redis = new Redis(server.url)
-t.teardown(async () => {
-  redis.disconnect()
-  await server.stop()
-})
+const { server, redis } = await redisForTest(t)
 
 async function seed(): Promise<void> {
   const faults = 'quantum:stream:safety.fault'
