@@ -16,6 +16,7 @@ import { Redis } from 'ioredis'
 import { createPlugin } from '../test/support/plugin-harness.js'
 import { startRedis, type RedisServer } from '../test/support/redis-server.js'
 import { median } from './measure.js'
+import { processRssMb } from './process-stats.js'
 import type { BenchResult } from './result.js'
 
 const LARGE = Number(process.env.BENCH_FAULTS ?? 1_000_000)
@@ -119,10 +120,7 @@ async function pluginsOnlyRss(server: RedisServer, command: string, args: string
     for (let i = 0; i < RSS_SCRAPES; i++) {
       for (const port of ports) await (await fetch(`http://127.0.0.1:${port}/metrics`)).text()
     }
-    const status = readFileSync(`/proc/${child.pid}/status`, 'utf8')
-    const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? NaN)
-    const peakMb = kb('VmHWM') / 1024
-    const rssMb = kb('VmRSS') / 1024
+    const { peakMb, rssMb } = processRssMb(child.pid!)
     child.kill('SIGTERM')
     await new Promise((resolve) => child.once('exit', resolve))
     return { peakMb, rssMb }

@@ -6,7 +6,7 @@
  * still share one context instead of silently losing ids between them.
  */
 import { AsyncLocalStorage, AsyncResource } from 'node:async_hooks'
-import { isValidCorrelationId, MAX_CORRELATION_ID_LENGTH } from './correlation-id.js'
+import { CORRELATION_ID_RULE, isValidCorrelationId } from './correlation-id.js'
 
 /** What the context holds for one correlation id. */
 export interface CorrelationStore {
@@ -34,7 +34,7 @@ const storage: AsyncLocalStorage<CorrelationStore> = (holder[STORAGE_KEY] ??= ne
 export function withCorrelation<T>(id: string, fn: () => T): T {
   if (!isValidCorrelationId(id)) {
     throw new TypeError(
-      `withCorrelation: expected an id of 1-${MAX_CORRELATION_ID_LENGTH} characters of [A-Za-z0-9._:-], received ${describe(id)}`,
+      `withCorrelation: expected an id of ${CORRELATION_ID_RULE}, received ${describe(id)}`,
     )
   }
   return storage.run({ id, loggers: new Map() }, fn)

@@ -13,6 +13,9 @@ export const MAX_CORRELATION_ID_LENGTH = 128
 
 const CORRELATION_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/
 
+/** What a valid id is, for error messages: "1-128 characters of [A-Za-z0-9._:-]". */
+export const CORRELATION_ID_RULE = `1-${MAX_CORRELATION_ID_LENGTH} characters of [A-Za-z0-9._:-]`
+
 /** W3C trace-context `traceparent`: version-traceid-parentid-flags, lowercase hex. */
 const TRACEPARENT_PATTERN = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(-.*)?$/
 const ALL_ZERO = /^0+$/

@@ -4,7 +4,7 @@
  * entries when asked. Exit 0 with the timeline, 1 when nothing was found,
  * 2 for bad flags, an invalid id or a backend that cannot be reached.
  */
-import { isValidCorrelationId } from '../../sdk/correlation-id.js'
+import { CORRELATION_ID_RULE, isValidCorrelationId } from '../../sdk/correlation-id.js'
 import { parseDuration } from '../config/units.js'
 import { LOKI_ENV_HELP, LokiSinkConfig, resolveLokiSinkOptions } from '../sinks/loki/config.js'
 import { BackendUnreachableError } from '../trace/backend-error.js'
@@ -62,7 +62,7 @@ function toTraceFlags(values: FlagValues<typeof TRACE_FLAGS>, positionals: strin
   if (positionals.length !== 1) throw new UsageError(`expects one correlation id, received ${positionals.length}`)
   const id = positionals[0]!
   if (!isValidCorrelationId(id)) {
-    throw new UsageError(`invalid correlation id ${JSON.stringify(String(id).slice(0, 200))}: expected 1-128 characters of [A-Za-z0-9._:-]`)
+    throw new UsageError(`invalid correlation id ${JSON.stringify(String(id).slice(0, 200))}: expected ${CORRELATION_ID_RULE}`)
   }
   if (values['data-dir'] !== undefined && values['loki-url'] !== undefined) throw new UsageError('--data-dir and --loki-url are exclusive; give one')
   const since = values.since ?? '24h'

@@ -5,7 +5,7 @@
  * derived field links to).
  */
 import type { ServerResponse } from 'node:http'
-import { isValidCorrelationId } from '../../sdk/correlation-id.js'
+import { CORRELATION_ID_RULE, isValidCorrelationId } from '../../sdk/correlation-id.js'
 import { renderMessagePage, renderPage } from '../trace/render-page.js'
 import type { Timeline } from '../trace/timeline.js'
 import type { HttpRoute } from './server.js'
@@ -16,7 +16,7 @@ const PAGE_HEADERS = {
   'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
   'x-content-type-options': 'nosniff',
 }
-const INVALID_ID = 'invalid correlation id: expected 1-128 characters of [A-Za-z0-9._:-]'
+const INVALID_ID = `invalid correlation id: expected ${CORRELATION_ID_RULE}`
 
 /** The id after `prefix`, or undefined when it is not a valid one (malformed %-escapes included). */
 function idAfter(path: string, prefix: string): string | undefined {

@@ -70,8 +70,6 @@ function rulesByEvent(rules: ReadonlyArray<{ rule: LineRule; events: ReadonlySet
   }
 }
 
-
-
 export function createMetricsEngine(config: MetricsConfig, { now = Date.now }: MetricsEngineOptions = {}): MetricsEngine {
   const context = new RuleContext(config.max_label_values)
   const journal = new PairJournal()

@@ -12,6 +12,8 @@
  * differently.
  */
 
+import { parseQueryTime } from './query-range.js'
+
 export interface QueryableEntry {
   labelSet: Readonly<Record<string, string>>
   tsNs: string
@@ -41,16 +43,6 @@ function parseMatchers(text: string): Matcher[] {
   })
 }
 
-/** Loki's `time` parameter: integer ns, float seconds, or RFC 3339. */
-function parseTimeNs(text: string | null, nowMs: number): bigint {
-  if (!text) return BigInt(Math.round(nowMs)) * 1_000_000n
-  if (/^\d{16,}$/.test(text)) return BigInt(text)
-  if (/^\d+(\.\d+)?$/.test(text)) return BigInt(Math.round(Number(text) * 1000)) * 1_000_000n
-  const ms = Date.parse(text)
-  if (Number.isNaN(ms)) throw new Error(`invalid parameter "time": cannot parse ${JSON.stringify(text)} to a valid timestamp`)
-  return BigInt(ms) * 1_000_000n
-}
-
 export function answerCountQuery(params: URLSearchParams, entries: readonly QueryableEntry[], tenant: string | undefined, nowMs: number): QueryAnswer {
   const query = params.get('query') ?? ''
   const shape = COUNT_QUERY.exec(query)
@@ -59,7 +51,7 @@ export function answerCountQuery(params: URLSearchParams, entries: readonly Quer
   let timeNs: bigint
   try {
     matchers = parseMatchers(shape[1]!)
-    timeNs = parseTimeNs(params.get('time'), nowMs)
+    timeNs = parseQueryTime(params.get('time'), BigInt(Math.round(nowMs)) * 1_000_000n, 'time')
   } catch (error) {
     return { status: 400, body: (error as Error).message }
   }
