@@ -9,6 +9,7 @@ import pino from 'pino'
 import type { Agent } from './agent.js'
 import { AGENT_FLAGS, toAgentFlags, type AgentFlags } from './cli/agent-args.js'
 import { defineCommand } from './cli/command.js'
+import { SUMMARIES } from './cli/commands.js'
 import { ConfigError } from './config/errors.js'
 import { loadAgentConfig, type LoadedConfig } from './config/load.js'
 import { AgentMetrics } from './metrics/internal.js'
@@ -18,7 +19,7 @@ import { LOKI_ENV_HELP } from './sinks/loki/config.js'
 
 export const agentCommand = defineCommand({
   name: 'agent',
-  summary: 'run the sidecar agent: tail logs, keep them in the embedded store, ship them to Loki, derive metrics',
+  summary: SUMMARIES.agent,
   flags: AGENT_FLAGS,
   env: {
     ...LOKI_ENV_HELP,

@@ -7,10 +7,11 @@ import { runChecks } from '../doctor/doctor.js'
 import { exitStatus, renderJson, renderTable } from '../doctor/report.js'
 import { DEFAULTS, resolveSettings } from '../doctor/settings.js'
 import { defineCommand, UsageError } from './command.js'
+import { SUMMARIES } from './commands.js'
 
 export const doctorCommand = defineCommand({
   name: 'doctor',
-  summary: 'check Loki, the agent, the services\' log format, Grafana, Prometheus, Alertmanager and the runbooks; print each finding with its fix',
+  summary: SUMMARIES.doctor,
   description: [
     'Each check passes, warns or fails with what it saw and the fix. Exit 0 when nothing failed (warnings included), 1 otherwise.',
     'Loki\'s URL and credentials come from the agent\'s own --config, --loki-url and LOKI_* exactly as `threadline agent` reads them; secrets are never printed.',

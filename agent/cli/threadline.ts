@@ -9,18 +9,14 @@
  */
 import { buildInfo } from '../core/build-info.js'
 import { closest } from '../core/closest.js'
-import { agentCommand } from '../main.js'
-import { table, type Command } from './command.js'
-import { doctorCommand } from './doctor.js'
-import { traceCommand } from './trace.js'
-
-const commands: readonly Command[] = [agentCommand, doctorCommand, traceCommand]
+import { table } from './command.js'
+import { COMMAND_NAMES, SUMMARIES, isCommandName, loadCommand } from './commands.js'
 
 function usage(): string {
   return [
     'threadline: structured logs with correlation ids, a sidecar agent that ships them to Loki, log-derived metrics',
     'usage: threadline <command> [flags]',
-    `commands:\n${table(commands.map((command) => [command.name, command.summary]))}`,
+    `commands:\n${table(COMMAND_NAMES.map((name) => [name, SUMMARIES[name]]))}`,
     `flags:\n${table([
       ['-h, --help', 'print this help (every command has its own: threadline <command> --help)'],
       ['-v, --version', 'print the version, and the git commit the build was made from'],
@@ -29,16 +25,15 @@ function usage(): string {
 }
 
 const [name, ...rest] = process.argv.slice(2)
-const command = commands.find((candidate) => candidate.name === name)
-if (command) {
-  process.exitCode = await command.main(rest)
+if (isCommandName(name)) {
+  process.exitCode = await (await loadCommand(name)).main(rest)
 } else if (name === '--version' || name === '-v') {
   const { version, git } = buildInfo()
   process.stdout.write(`threadline ${version}${git === 'unknown' ? '' : ` (${git})`}\n`)
 } else if (name === '--help' || name === '-h') {
   process.stdout.write(usage())
 } else {
-  const suggestion = name ? closest(name, commands.map((candidate) => candidate.name)) : undefined
+  const suggestion = name ? closest(name, COMMAND_NAMES) : undefined
   process.stderr.write(`${name ? `threadline: unknown command "${name}"${suggestion ? `, did you mean "${suggestion}"?` : ''}\n\n` : ''}${usage()}`)
   process.exitCode = 2
 }

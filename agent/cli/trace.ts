@@ -13,6 +13,7 @@ import { lookUpTrace, type LineBackend } from '../trace/lookup.js'
 import { DEFAULT_STREAMS } from '../trace/redis-lookup.js'
 import { renderNdjson, renderText } from '../trace/render-text.js'
 import { defineCommand, UsageError, type FlagSpec, type FlagValues } from './command.js'
+import { SUMMARIES } from './commands.js'
 
 const TRACE_FLAGS = {
   'data-dir': { type: 'string', value: 'DIR', description: "The agent's data directory, whose store is read.", default: './.threadline' },
@@ -113,7 +114,7 @@ async function runTrace(flags: TraceFlags, env: NodeJS.ProcessEnv): Promise<numb
 
 export const traceCommand = defineCommand({
   name: 'trace',
-  summary: "one request's timeline across services and Redis streams, by its correlation id",
+  summary: SUMMARIES.trace,
   args: 'ID',
   description: [
     'Prints every log line (and, with --redis-url, every stream entry) carrying the correlation id ID as one timeline:',

@@ -14,7 +14,7 @@
  *   connection) waits for it within the same deadline; one that finds the
  *   client between attempts (Redis refused the last one) fails at once.
  */
-import { Redis } from 'ioredis'
+import type { Redis } from 'ioredis'
 import type { Logger } from 'pino'
 import type { Lifecycle } from '../../core/types.js'
 import { redisPassword, type RedisConfig } from './redis-config.js'
@@ -36,29 +36,35 @@ export interface RedisReader extends Lifecycle {
 }
 
 export function createRedisReader(config: RedisConfig, log: Logger): RedisReader {
-  const redis = new Redis(config.url, {
-    lazyConnect: true,
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 0,
-    connectTimeout: config.deadline,
-    retryStrategy: (attempt) => Math.min(attempt * 100, MAX_RECONNECT_DELAY_MS),
-    ...(config.db === undefined ? {} : { db: config.db }),
-    ...(config.username === undefined ? {} : { username: config.username }),
-    ...(config.password_file || config.password_env ? { password: redisPassword(config) } : {}),
-  })
   // Connection errors repeat on every reconnect attempt: the scrape's _up gauge and error counter report them, the log gets the first of a run.
   let lastLogged: string | undefined
-  redis.on('error', (error: Error) => {
-    if (error.message === lastLogged) return
-    lastLogged = error.message
-    log.warn({ err: { type: error.name, message: error.message } }, 'redis connection error; retrying')
-  })
-  redis.on('ready', () => {
-    if (lastLogged !== undefined) log.info('redis connection ready again')
-    lastLogged = undefined
-  })
   let stopped = false
-  const whenReady = () =>
+  let client: Redis | undefined
+  // ioredis is loaded with the first plugin that reads Redis, not with every agent: 2 MB of heap a log-shipping sidecar never uses.
+  const connection: Promise<Redis> = import('ioredis').then(({ Redis }) => {
+    const redis = new Redis(config.url, {
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      connectTimeout: config.deadline,
+      retryStrategy: (attempt) => Math.min(attempt * 100, MAX_RECONNECT_DELAY_MS),
+      ...(config.db === undefined ? {} : { db: config.db }),
+      ...(config.username === undefined ? {} : { username: config.username }),
+      ...(config.password_file || config.password_env ? { password: redisPassword(config) } : {}),
+    })
+    redis.on('error', (error: Error) => {
+      if (error.message === lastLogged) return
+      lastLogged = error.message
+      log.warn({ err: { type: error.name, message: error.message } }, 'redis connection error; retrying')
+    })
+    redis.on('ready', () => {
+      if (lastLogged !== undefined) log.info('redis connection ready again')
+      lastLogged = undefined
+    })
+    client = redis
+    return redis
+  })
+  const whenReady = (redis: Redis) =>
     CONNECTING.has(redis.status)
       ? new Promise<void>((resolve) => {
           const settle = () => {
@@ -73,23 +79,27 @@ export function createRedisReader(config: RedisConfig, log: Logger): RedisReader
 
   return {
     async start() {
+      const redis = await connection
       if (stopped || redis.status !== 'wait') return
       // Not awaited: the agent starts (and serves _up 0) while Redis is down.
       redis.connect().catch(() => undefined)
     },
     async stop() {
       stopped = true
-      redis.disconnect(false)
+      ;(await connection).disconnect(false)
     },
     read(read) {
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => {
           reject(new DeadlineError(config.deadline))
           // Destroyed, not disconnect()ed: a graceful end waits for a peer that does not answer, and commands keep going to the dead socket meanwhile (measured: 2.5 s against a SIGSTOPped Redis). ioredis then reconnects.
-          if (!stopped) redis.stream?.destroy()
+          if (!stopped) client?.stream?.destroy()
         }, config.deadline)
-        whenReady()
-          .then(() => read(redis))
+        connection
+          .then(async (redis) => {
+            await whenReady(redis)
+            return read(redis)
+          })
           .then(
             (value) => {
               clearTimeout(timer)
