@@ -7,6 +7,7 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
+import { decodeBatch, type BatchRow } from '../store/batch-rows.js'
 import { fail, pass, warn, type CheckResult, type DoctorSettings } from './types.js'
 
 export const SAMPLE_LINES = 500
@@ -37,9 +38,15 @@ function classify(line: string): { json: boolean; correlated: boolean } {
 export function sampleStore(path: string, limit = SAMPLE_LINES): Map<string, ServiceSample> {
   const db = new Database(path, { readonly: true, fileMustExist: true })
   try {
-    const rows = db
-      .prepare(`SELECT s.service AS service, l.line AS line FROM lines l JOIN streams s ON s.id = l.stream_id ORDER BY l.id DESC LIMIT ?`)
-      .all(limit) as { service: string; line: string }[]
+    const services = new Map(db.prepare(`SELECT id, service FROM streams`).raw().all() as [number, string][])
+    const rows: { service: string; line: string }[] = []
+    const batches = db.prepare(`SELECT first_id AS firstId, count, read_at_ms AS readAtMs, meta, text FROM batches ORDER BY first_id DESC`)
+    for (const batch of batches.iterate() as IterableIterator<BatchRow>) {
+      const lines: { service: string; line: string }[] = []
+      decodeBatch(batch, Math.max(0, batch.count - (limit - rows.length)), (_, { streamId, line }) => lines.push({ service: services.get(streamId)!, line }) > 0)
+      rows.push(...lines.reverse())
+      if (rows.length >= limit) break
+    }
     const byService = new Map<string, ServiceSample>()
     for (const { service, line } of rows) {
       const sample = byService.get(service) ?? { lines: 0, json: 0, correlated: 0 }

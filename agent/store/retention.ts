@@ -31,11 +31,10 @@ export function enforceRetention(
 ): RetentionOutcome {
   const deliveredUpTo = Math.min(store.lastId(), ...readers.map((name) => store.cursor(name)))
   const outcome: RetentionOutcome = { deleted: 0, undeliveredDeleted: 0 }
-  const countBetween = store.db.prepare(`SELECT count(*) FROM lines WHERE id > ? AND id <= ?`).pluck()
   let undeliveredFrom = deliveredUpTo
   const deleteUpTo = (id: number): void => {
     if (id > undeliveredFrom) {
-      const lost = countBetween.get(undeliveredFrom, id) as number
+      const lost = store.lineCountBetween(undeliveredFrom, id)
       undeliveredFrom = id
       outcome.undeliveredDeleted += lost
       if (lost > 0) metrics.linesDropped.inc({ reason: 'retention' }, lost)

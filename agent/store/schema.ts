@@ -3,8 +3,9 @@
  * the local query index and the durable buffer the sinks read from.
  */
 import type Database from 'better-sqlite3'
+import { encodeBatch, type BatchLine } from './batch-rows.js'
 
-export const SCHEMA_VERSION = 2
+export const SCHEMA_VERSION = 3
 
 /**
  * Correlation ids are indexed per segment of 2^14 line ids. One index over
@@ -42,33 +43,80 @@ export function migrate(db: Database.Database): void {
         level TEXT NOT NULL,
         event TEXT NOT NULL
       );
-      CREATE TABLE IF NOT EXISTS lines (
-        id INTEGER PRIMARY KEY,
-        ts_ms INTEGER NOT NULL,
-        ts_nanos INTEGER NOT NULL,
+      CREATE TABLE IF NOT EXISTS checkpoints (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    `)
+    if (version < 3) upgradeLinesToBatches(db, version)
+    db.exec(`
+      -- One row per committed batch of lines (./batch-rows.ts); the small columns first, so a
+      -- lookup by id or read time never reads the text.
+      CREATE TABLE IF NOT EXISTS batches (
+        first_id INTEGER PRIMARY KEY,
+        count INTEGER NOT NULL,
         read_at_ms INTEGER NOT NULL,
-        stream_id INTEGER NOT NULL,
-        line TEXT NOT NULL
+        meta BLOB NOT NULL,
+        text TEXT NOT NULL
       );
       CREATE TABLE IF NOT EXISTS correlations (
         segment INTEGER NOT NULL,
         correlation_id TEXT NOT NULL,
         line_id INTEGER NOT NULL,
+        stream_id INTEGER NOT NULL,
         PRIMARY KEY (segment, correlation_id, line_id)
       ) WITHOUT ROWID;
-      CREATE TABLE IF NOT EXISTS checkpoints (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      CREATE INDEX IF NOT EXISTS batches_by_read_at ON batches (read_at_ms);
     `)
-    if (version === 1) upgradeFromVersion1(db)
     db.prepare(`INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)`).run(String(SCHEMA_VERSION))
   })()
 }
 
-/** Version 1 kept the correlation id in every line row, under one index. */
-function upgradeFromVersion1(db: Database.Database): void {
+/** Lines a version 1 or 2 store kept one row each, at most this many to a batch row when upgraded. */
+const UPGRADE_BATCH_LINES = 1_000
+
+/**
+ * Versions 1 and 2 kept a row per line (version 1 with its correlation id in
+ * it, under one index; version 2 in the segmented index, without its stream).
+ * Lines read in one commit, contiguous ids with one read time, become one
+ * batch row, so retention by age keeps deleting exactly what it did.
+ */
+function upgradeLinesToBatches(db: Database.Database, version: number): void {
+  if (db.prepare(`SELECT count(*) FROM sqlite_master WHERE name = 'lines'`).pluck().get() === 0) return
   db.exec(`
-    INSERT OR IGNORE INTO correlations (segment, correlation_id, line_id)
-      SELECT id >> ${SEGMENT_BITS}, correlation_id, id FROM lines WHERE correlation_id IS NOT NULL;
-    DROP INDEX IF EXISTS lines_by_correlation;
-    ALTER TABLE lines DROP COLUMN correlation_id;
+    CREATE TABLE correlations_v3 (segment INTEGER NOT NULL, correlation_id TEXT NOT NULL, line_id INTEGER NOT NULL, stream_id INTEGER NOT NULL,
+      PRIMARY KEY (segment, correlation_id, line_id)) WITHOUT ROWID;
+    ${
+      version === 1
+        ? `INSERT OR IGNORE INTO correlations_v3 SELECT id / ${2 ** SEGMENT_BITS}, correlation_id, id, stream_id FROM lines WHERE correlation_id IS NOT NULL;`
+        : `INSERT OR IGNORE INTO correlations_v3 SELECT segment, correlation_id, line_id, stream_id FROM correlations JOIN lines ON lines.id = line_id;
+           DROP TABLE correlations;`
+    }
+    ALTER TABLE correlations_v3 RENAME TO correlations;
+    CREATE TABLE batches (first_id INTEGER PRIMARY KEY, count INTEGER NOT NULL, read_at_ms INTEGER NOT NULL, meta BLOB NOT NULL, text TEXT NOT NULL);
   `)
+  const insert = db.prepare(`INSERT INTO batches (first_id, count, read_at_ms, meta, text) VALUES (?, ?, ?, ?, ?)`)
+  let batch: BatchLine[] = []
+  let firstId = 0
+  let readAtMs = 0
+  const flush = () => {
+    if (batch.length === 0) return
+    const { meta, text } = encodeBatch(batch, batch.map((line) => line.streamId))
+    insert.run(firstId, batch.length, readAtMs, meta, text)
+    batch = []
+  }
+  // Read in pages, not iterated: better-sqlite3 allows no writes on a connection while one of its queries is open.
+  const page = db.prepare(`SELECT id, ts_ms, ts_nanos, read_at_ms, stream_id, line FROM lines WHERE id > ? ORDER BY id LIMIT ${UPGRADE_BATCH_LINES}`).raw()
+  for (let after = -Infinity; ; ) {
+    const rows = page.all(after) as [number, number, number, number, number, string][]
+    if (rows.length === 0) break
+    for (const [id, tsMs, tsNanos, readAt, streamId, line] of rows) {
+      if (batch.length === UPGRADE_BATCH_LINES || (batch.length > 0 && (id !== firstId + batch.length || readAt !== readAtMs))) flush()
+      if (batch.length === 0) {
+        firstId = id
+        readAtMs = readAt
+      }
+      batch.push({ tsMs, tsNanos, streamId, line })
+      after = id
+    }
+  }
+  flush()
+  db.exec(`DROP TABLE lines`)
 }

@@ -1,6 +1,7 @@
 /**
  * The embedded store: every line with its entry time, stream labels, service,
- * level, event and correlation id, in one SQLite file. It is the durable buffer
+ * level, event and correlation id, in one SQLite file, a row per committed
+ * batch of lines (./batch-rows.ts) and a row per correlated line in the index. It is the durable buffer
  * between sources and sinks: a batch of lines and the source positions reached
  * after them commit in one transaction, and each sink reads on through its own
  * cursor, so a crash anywhere re-reads or re-sends but never loses a line.
@@ -11,6 +12,7 @@ import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
 import type { Checkpoint, LineFeed, LogEvent, StoredLine } from '../core/types.js'
 import { formatLabels } from '../../transports/loki/labels.js'
+import { decodeBatch, batchAfter, encodeBatch, type BatchRow } from './batch-rows.js'
 import { BulkInsert } from './bulk-insert.js'
 import { RecentLines } from './recent-lines.js'
 import { migrate, segmentOf } from './schema.js'
@@ -25,6 +27,13 @@ export interface QueriedLine {
   event: string
   correlationId: string | null
   line: string
+}
+
+interface StreamRow {
+  labels: string
+  service: string
+  level: string
+  event: string
 }
 
 const CURSOR_PREFIX = 'cursor:'
@@ -54,7 +63,7 @@ const RECENT_LINE_CHARS = 2 * 1024 * 1024
 export class Store implements LineFeed {
   readonly db: Database.Database
   private readonly streamIds = new Map<string, number>()
-  private readonly labelsByStreamId = new Map<number, string>()
+  private readonly streamsById = new Map<number, StreamRow>()
   private readonly streamIdByLabels = new WeakMap<object, number>()
   private readonly appended = new EventEmitter()
   private readonly recent = new RecentLines(RECENT_LINE_CHARS)
@@ -72,12 +81,15 @@ export class Store implements LineFeed {
     migrate(this.db)
     this.db.pragma(`cache_size = -${PAGE_CACHE_KIB}`)
     this.db.pragma('wal_autocheckpoint = 0')
+    const batchColumns = `first_id AS firstId, count, read_at_ms AS readAtMs, meta, text`
     this.statements = {
-      insertLines: new BulkInsert(this.db, `INSERT INTO lines (id, ts_ms, ts_nanos, read_at_ms, stream_id, line) VALUES`, 6),
-      insertCorrelations: new BulkInsert(this.db, `INSERT OR IGNORE INTO correlations (segment, correlation_id, line_id) VALUES`, 3),
+      insertBatch: this.db.prepare(`INSERT INTO batches (first_id, count, read_at_ms, meta, text) VALUES (?, ?, ?, ?, ?)`),
+      insertCorrelations: new BulkInsert(this.db, `INSERT OR IGNORE INTO correlations (segment, correlation_id, line_id, stream_id) VALUES`, 4),
       saveLastId: this.db.prepare(`INSERT OR REPLACE INTO meta (key, value) VALUES ('last_line_id', ?)`),
       savedLastId: this.db.prepare(`SELECT value FROM meta WHERE key = 'last_line_id'`).pluck(),
-      deleteLinesThrough: this.db.prepare(`DELETE FROM lines WHERE id <= ?`),
+      linesBefore: this.db.prepare(`SELECT coalesce(sum(count), 0) FROM batches WHERE first_id < ?`).pluck(),
+      deleteBatchesBefore: this.db.prepare(`DELETE FROM batches WHERE first_id < ?`),
+      deleteBatch: this.db.prepare(`DELETE FROM batches WHERE first_id = ?`),
       deleteSegmentsBefore: this.db.prepare(`DELETE FROM correlations WHERE segment < ?`),
       insertStream: this.db
         .prepare(
@@ -87,27 +99,26 @@ export class Store implements LineFeed {
         .pluck(),
       upsertCheckpoint: this.db.prepare(`INSERT OR REPLACE INTO checkpoints (key, value) VALUES (?, ?)`),
       getCheckpoint: this.db.prepare(`SELECT value FROM checkpoints WHERE key = ?`).pluck(),
-      // No join: the hot read maps stream ids to labels from memory. raw() rows are arrays, cheaper than objects.
-      readAfter: this.db.prepare(`SELECT id, ts_ms, ts_nanos, stream_id, line, read_at_ms FROM lines WHERE id > ? ORDER BY id LIMIT ?`).raw(),
-      lastId: this.db.prepare(`SELECT max(id) FROM lines`).pluck(),
-      firstId: this.db.prepare(`SELECT min(id) FROM lines`).pluck(),
-      firstAtOrAfter: this.db.prepare(`SELECT id, read_at_ms AS readAtMs FROM lines WHERE id >= ? ORDER BY id LIMIT 1`),
-      readAtOf: this.db.prepare(`SELECT read_at_ms FROM lines WHERE id = ?`).pluck(),
-      streamLabels: this.db.prepare(`SELECT labels FROM streams WHERE id = ?`).pluck(),
+      /** The batch holding line `id`, if any is stored: the newest batch starting at or before it, when it reaches that far. */
+      batchAtOrBefore: this.db.prepare(`SELECT ${batchColumns} FROM batches WHERE first_id <= ? ORDER BY first_id DESC LIMIT 1`),
+      batchesFrom: this.db.prepare(`SELECT ${batchColumns} FROM batches WHERE first_id >= ? ORDER BY first_id`),
+      readAtOf: this.db.prepare(`SELECT read_at_ms AS readAtMs, first_id + count - 1 AS lastId FROM batches WHERE first_id <= ? ORDER BY first_id DESC LIMIT 1`),
+      lastId: this.db.prepare(`SELECT first_id + count - 1 FROM batches ORDER BY first_id DESC LIMIT 1`).pluck(),
+      firstId: this.db.prepare(`SELECT min(first_id) FROM batches`).pluck(),
+      lastIdReadBefore: this.db.prepare(`SELECT first_id + count - 1 FROM batches WHERE read_at_ms < ? ORDER BY read_at_ms DESC, first_id DESC LIMIT 1`).pluck(),
+      streamRow: this.db.prepare(`SELECT labels, service, level, event FROM streams WHERE id = ?`),
       // One probe per segment, the segments enumerated by the CTE (a range over `segment` alone would scan it).
-      byCorrelation: this.db.prepare(
-        `WITH RECURSIVE probe(segment) AS (SELECT :first UNION ALL SELECT segment + 1 FROM probe WHERE segment < :last)
-         SELECT lines.id, ts_ms AS tsMs, ts_nanos AS tsNanos, service, level, event, correlation_id AS correlationId, line
-         FROM probe
-         JOIN correlations ON correlations.segment = probe.segment AND correlations.correlation_id = :correlationId
-         JOIN lines ON lines.id = correlations.line_id
-         JOIN streams ON streams.id = lines.stream_id
-         ORDER BY ts_ms, ts_nanos, lines.id LIMIT :limit`,
-      ),
+      byCorrelation: this.db
+        .prepare(
+          `WITH RECURSIVE probe(segment) AS (SELECT :first UNION ALL SELECT segment + 1 FROM probe WHERE segment < :last)
+           SELECT line_id, stream_id FROM probe
+           JOIN correlations ON correlations.segment = probe.segment AND correlations.correlation_id = :correlationId
+           ORDER BY line_id LIMIT :limit`,
+        )
+        .raw(),
       newestCorrelationOf: this.db
         .prepare(
-          `SELECT correlation_id FROM correlations
-           JOIN lines ON lines.id = correlations.line_id JOIN streams ON streams.id = lines.stream_id
+          `SELECT correlation_id FROM correlations JOIN streams ON streams.id = correlations.stream_id
            WHERE correlations.segment >= ? AND event = ? ORDER BY line_id DESC LIMIT 1`,
         )
         .pluck(),
@@ -115,29 +126,33 @@ export class Store implements LineFeed {
     this.appendInTransaction = this.db.transaction((events, checkpoints, alsoInTransaction) => {
       const readAtMs = Date.now()
       // Ids are given, not left to SQLite, which restarts at 1 once retention has emptied the table: a sink's cursor would skip the new lines.
-      let lastId = this.newestId
-      const stored: StoredLine[] = []
-      const { insertLines, insertCorrelations } = this.statements
+      const firstId = this.newestId + 1
+      const stored: StoredLine[] = new Array(events.length)
+      const streamIds: number[] = new Array(events.length)
+      const { insertCorrelations } = this.statements
       // A batch that failed half-way (disk full) left rows queued: they are retried with it, not before it.
-      insertLines.discard()
       insertCorrelations.discard()
-      for (const event of events) {
-        lastId++
+      for (let i = 0; i < events.length; i++) {
+        const event = events[i]!
+        const id = firstId + i
         const streamId = this.streamId(event)
-        insertLines.add(lastId, event.tsMs, event.tsNanos, readAtMs, streamId, event.line)
-        if (event.correlationId !== null) insertCorrelations.add(segmentOf(lastId), event.correlationId, lastId)
-        stored.push({ id: lastId, tsMs: event.tsMs, tsNanos: event.tsNanos, labels: this.labelsByStreamId.get(streamId)!, line: event.line, readAtMs })
+        streamIds[i] = streamId
+        if (event.correlationId !== null) insertCorrelations.add(segmentOf(id), event.correlationId, id, streamId)
+        stored[i] = { id, tsMs: event.tsMs, tsNanos: event.tsNanos, labels: this.streamsById.get(streamId)!.labels, line: event.line, readAtMs }
       }
-      insertLines.flush()
       insertCorrelations.flush()
-      if (events.length > 0) this.statements.saveLastId.run(String(lastId))
+      if (events.length > 0) {
+        const { meta, text } = encodeBatch(stored, streamIds)
+        this.statements.insertBatch.run(firstId, events.length, readAtMs, meta, text)
+        this.statements.saveLastId.run(String(firstId + events.length - 1))
+      }
       for (const { key, value } of checkpoints) this.statements.upsertCheckpoint.run(key, value)
       alsoInTransaction?.()
       return stored
     })
-    for (const row of this.db.prepare(`SELECT id, labels FROM streams`).all() as { id: number; labels: string }[]) {
+    for (const row of this.db.prepare(`SELECT id, labels, service, level, event FROM streams`).all() as ({ id: number } & StreamRow)[]) {
       this.streamIds.set(row.labels, row.id)
-      this.labelsByStreamId.set(row.id, row.labels)
+      this.streamsById.set(row.id, { labels: row.labels, service: row.service, level: row.level, event: row.event })
     }
     this.newestId = Math.max((this.statements.lastId.get() as number | null) ?? 0, Number(this.statements.savedLastId.get() ?? 0))
     this.appended.setMaxListeners(0)
@@ -177,7 +192,7 @@ export class Store implements LineFeed {
     if (id === undefined) {
       id = this.statements.insertStream.get(text, service, level, event) as number
       this.streamIds.set(text, id)
-      this.labelsByStreamId.set(id, text)
+      this.streamsById.set(id, { labels: text, service, level, event })
     }
     // Transforms share one frozen labels object per label set: identity is a cheap cache key.
     if (Object.isFrozen(labels)) this.streamIdByLabels.set(labels, id)
@@ -194,22 +209,31 @@ export class Store implements LineFeed {
   }
 
   private readStoredAfter(afterId: number, limit: number): StoredLine[] {
-    const rows = this.statements.readAfter.all(afterId, limit) as [number, number, number, number, string, number][]
-    return rows.map(([id, tsMs, tsNanos, streamId, line, readAtMs]) => ({
-      id,
-      tsMs,
-      tsNanos,
-      labels: this.labelsByStreamId.get(streamId) ?? this.loadStreamLabels(streamId),
-      line,
-      readAtMs,
-    }))
+    const found: StoredLine[] = []
+    const holding = this.batchHolding(afterId + 1)
+    for (const row of this.statements.batchesFrom.iterate(holding?.firstId ?? afterId + 1) as IterableIterator<BatchRow>) {
+      decodeBatch(row, Math.max(0, afterId + 1 - row.firstId), (id, { tsMs, tsNanos, streamId, line }) => {
+        found.push({ id, tsMs, tsNanos, labels: this.stream(streamId).labels, line, readAtMs: row.readAtMs })
+        return found.length < limit
+      })
+      if (found.length >= limit) break
+    }
+    return found
   }
 
-  /** A stream another connection created after this one loaded them. */
-  private loadStreamLabels(streamId: number): string {
-    const labels = this.statements.streamLabels.get(streamId) as string
-    this.labelsByStreamId.set(streamId, labels)
-    return labels
+  private batchHolding(id: number): BatchRow | undefined {
+    const row = this.statements.batchAtOrBefore.get(id) as BatchRow | undefined
+    return row !== undefined && row.firstId + row.count > id ? row : undefined
+  }
+
+  /** A stream, also one another connection created after this one loaded them. */
+  private stream(streamId: number): StreamRow {
+    let row = this.streamsById.get(streamId)
+    if (row === undefined) {
+      row = this.statements.streamRow.get(streamId) as StreamRow
+      this.streamsById.set(streamId, row)
+    }
+    return row
   }
 
   cursor(name: string): number {
@@ -226,7 +250,8 @@ export class Store implements LineFeed {
 
   /** Read time of a stored line, for lag; undefined once retention removed it. */
   readAtMs(id: number): number | undefined {
-    return (this.statements.readAtOf.get(id) as number | undefined) ?? undefined
+    const batch = this.statements.readAtOf.get(id) as { readAtMs: number; lastId: number } | undefined
+    return batch !== undefined && batch.lastId >= id ? batch.readAtMs : undefined
   }
 
   async waitForLines(afterId: number, timeoutMs: number): Promise<void> {
@@ -242,16 +267,24 @@ export class Store implements LineFeed {
     }
   }
 
-  /** Every stored line of one request, across services, in entry-time order. */
+  /** Every stored line of one request, across services, in entry-time order: the first `limit` of them by id. */
   linesByCorrelationId(correlationId: string, limit = 10_000): QueriedLine[] {
     const first = this.firstId()
     if (first === undefined) return []
-    return this.statements.byCorrelation.all({
-      first: segmentOf(first),
-      last: segmentOf(this.newestId),
-      correlationId,
-      limit,
-    }) as QueriedLine[]
+    const matches = this.statements.byCorrelation.all({ first: segmentOf(first), last: segmentOf(this.newestId), correlationId, limit }) as [number, number][]
+    const found: QueriedLine[] = []
+    let batch: BatchRow | undefined
+    for (const [lineId, streamId] of matches) {
+      if (batch === undefined || lineId >= batch.firstId + batch.count) batch = this.batchHolding(lineId)
+      // Retention deletes the index by whole segments: entries of lines already gone match nothing.
+      if (batch === undefined || lineId < batch.firstId) continue
+      decodeBatch(batch, lineId - batch.firstId, (id, { tsMs, tsNanos, line }) => {
+        const { service, level, event } = this.stream(streamId)
+        found.push({ id, tsMs, tsNanos, service, level, event, correlationId, line })
+        return false
+      })
+    }
+    return found.sort((a, b) => a.tsMs - b.tsMs || a.tsNanos - b.tsNanos || a.id - b.id)
   }
 
   /** The correlation id of the newest line with this event among the newest two segments' lines, if any. */
@@ -259,11 +292,27 @@ export class Store implements LineFeed {
     return (this.statements.newestCorrelationOf.get(Math.max(0, segmentOf(this.newestId) - 1), event) as string | undefined) ?? undefined
   }
 
-  /** Deletes the lines up to and including `id`, and the correlation segments wholly within them; returns how many lines went. */
+  /**
+   * Deletes the lines up to and including `id`, and the correlation segments
+   * wholly within them; returns how many lines went. Whole batch rows go at
+   * once; the one batch that `id` falls inside is written again without its
+   * deleted lines.
+   */
   deleteThrough(id: number): number {
     const deleted = this.db.transaction(() => {
       this.statements.deleteSegmentsBefore.run(segmentOf(id + 1))
-      return this.statements.deleteLinesThrough.run(id).changes
+      const straddling = this.batchHolding(id)
+      const keepFrom = straddling?.firstId ?? id + 1
+      const lines = this.statements.linesBefore.get(keepFrom) as number
+      this.statements.deleteBatchesBefore.run(keepFrom)
+      if (straddling === undefined || straddling.firstId + straddling.count - 1 === id) {
+        if (straddling !== undefined) this.statements.deleteBatch.run(straddling.firstId)
+        return lines + (straddling?.count ?? 0)
+      }
+      const kept = batchAfter(straddling, id)
+      this.statements.deleteBatch.run(straddling.firstId)
+      this.statements.insertBatch.run(kept.firstId, kept.count, kept.readAtMs, kept.meta, kept.text)
+      return lines + straddling.count - kept.count
     })()
     this.recent.dropThrough(id)
     return deleted
@@ -292,22 +341,16 @@ export class Store implements LineFeed {
     return first === undefined ? 0 : this.newestId - first + 1
   }
 
-  /**
-   * The newest line read before `cutoffMs`, found by binary search over ids
-   * (read times grow with ids, as lines are appended as they are read) in
-   * about 20 index lookups, instead of scanning an unindexed column.
-   */
+  /** How many stored lines have ids in (afterId, throughId]: ids in the store are contiguous (see lineCount). */
+  lineCountBetween(afterId: number, throughId: number): number {
+    const first = this.firstId()
+    if (first === undefined) return 0
+    return Math.max(0, Math.min(throughId, this.newestId) - Math.max(afterId, first - 1))
+  }
+
+  /** The last line of the newest batch read before `cutoffMs` (read times grow with ids), through the index on read time. */
   lastIdReadBefore(cutoffMs: number): number | undefined {
-    let low = this.firstId()
-    if (low === undefined || this.readAtMs(low)! >= cutoffMs) return undefined
-    let high = this.newestId
-    while (low < high) {
-      const mid = Math.ceil((low + high) / 2)
-      const row = this.statements.firstAtOrAfter.get(mid) as { id: number; readAtMs: number } | undefined
-      if (row !== undefined && row.readAtMs < cutoffMs) low = row.id
-      else high = mid - 1
-    }
-    return low
+    return (this.statements.lastIdReadBefore.get(cutoffMs) as number | undefined) ?? undefined
   }
 
   close(): void {

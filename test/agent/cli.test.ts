@@ -6,6 +6,7 @@ import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFil
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
+import { Store } from '../../agent/store/store.js'
 import { CLI, waitFor } from '../support/agent-process.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'threadline-cli-'))
@@ -85,7 +86,7 @@ t.test('--tail on an existing file ships what it already holds, once; --read-fro
   const storedLines = (dataDir: string) => {
     const db = new Database(join(dataDir, 'store.db'), { readonly: true })
     try {
-      return db.prepare('SELECT count(*) FROM lines').pluck().get() as number
+      return db.prepare('SELECT coalesce(sum(count), 0) FROM batches').pluck().get() as number
     } finally {
       db.close()
     }
@@ -146,7 +147,11 @@ t.test('stdin: every piped line is stored, then the agent exits 0 at end of inpu
   t.equal(result.status, 0, result.stderr)
   const db = new Database(join(dataDir, 'store.db'), { readonly: true })
   t.teardown(() => db.close())
-  t.equal(db.prepare('SELECT count(*) FROM lines').pluck().get(), 5_001)
+  t.equal(db.prepare('SELECT sum(count) FROM batches').pluck().get(), 5_001)
   t.equal(db.prepare(`SELECT count(*) FROM correlations WHERE correlation_id = 'req-3'`).pluck().get(), lines.filter((_, i) => i % 7 === 3).length)
-  t.equal(db.prepare(`SELECT service FROM lines JOIN streams ON streams.id = stream_id WHERE line = 'last line without newline'`).pluck().get(), 'fallback')
+  const store = new Store(join(dataDir, 'store.db'))
+  t.teardown(() => store.close())
+  const last = store.readAfter(store.lastId() - 1, 1)[0]!
+  t.equal(last.line, 'last line without newline')
+  t.match(last.labels, /service="fallback"/)
 })
