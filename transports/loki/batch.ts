@@ -9,10 +9,11 @@ import type { EncodedPush, LabelledEntry, LokiStream } from './types.js'
 /** Entries grouped by stream; order within a stream is kept, streams in order of first appearance. */
 export function groupIntoStreams(entries: readonly LabelledEntry[]): LokiStream[] {
   const streams = new Map<string, LokiStream>()
-  for (const { labels, tsMs, tsNanos, line } of entries) {
-    let stream = streams.get(labels)
-    if (!stream) streams.set(labels, (stream = { labels, entries: [] }))
-    stream.entries.push({ tsMs, tsNanos, line })
+  for (const entry of entries) {
+    let stream = streams.get(entry.labels)
+    if (!stream) streams.set(entry.labels, (stream = { labels: entry.labels, entries: [] }))
+    // The entry itself, not a copy: the encoders read only its time and line, and a copy a line was garbage by the next push.
+    stream.entries.push(entry)
   }
   return [...streams.values()]
 }

@@ -12,7 +12,7 @@
  * (not the framed format).
  */
 import { compressSync } from 'snappy'
-import { toTimestamp } from './time.js'
+import { timestampNanos, timestampSeconds } from './time.js'
 import type { LokiStream } from './types.js'
 
 const TAG_1_LEN = 0x0a // field 1, wire type 2 (length-delimited)
@@ -59,59 +59,64 @@ class Writer {
   }
 }
 
-interface EntrySizes {
-  seconds: number | bigint
-  nanos: number
-  timestampSize: number
-  lineBytes: number
-  size: number
-}
-
 function fieldSize(contentSize: number): number {
   return 1 + varintSize(contentSize) + contentSize
 }
 
-/** The PushRequest message, uncompressed. */
+/** Size of an entry's Timestamp message; proto3 leaves zero-valued scalars out of the wire format. */
+function timestampSize(seconds: number, nanos: number): number {
+  return (seconds !== 0 ? 1 + varintSize(int64Bits(seconds)) : 0) + (nanos !== 0 ? 1 + varintSize(nanos) : 0)
+}
+
+/**
+ * The PushRequest message, uncompressed. Two passes over the entries, sizes
+ * then bytes; what the second needs of the first is kept per entry in one
+ * typed array (line bytes), not an object a line.
+ */
 export function encodePushRequest(streams: readonly LokiStream[]): Buffer {
+  let count = 0
+  for (const stream of streams) count += stream.entries.length
+  const lineBytes = new Uint32Array(count)
+  const streamSizes = new Array<number>(streams.length)
   let total = 0
-  const plans = streams.map((stream) => {
+  let at = 0
+  streams.forEach((stream, s) => {
     let size = fieldSize(Buffer.byteLength(stream.labels))
-    const entries = stream.entries.map((entry): EntrySizes => {
-      const { seconds, nanos } = toTimestamp(entry.tsMs, entry.tsNanos)
-      const secondsBits = int64Bits(seconds)
-      // proto3 leaves zero-valued scalars out of the wire format.
-      const timestampSize = (seconds !== 0 ? 1 + varintSize(secondsBits) : 0) + (nanos !== 0 ? 1 + varintSize(nanos) : 0)
-      const lineBytes = Buffer.byteLength(entry.line)
-      const entrySize = fieldSize(timestampSize) + fieldSize(lineBytes)
-      size += fieldSize(entrySize)
-      return { seconds: secondsBits, nanos, timestampSize, lineBytes, size: entrySize }
-    })
+    for (const entry of stream.entries) {
+      const bytes = (lineBytes[at++] = Buffer.byteLength(entry.line))
+      const seconds = timestampSeconds(entry.tsMs)
+      size += fieldSize(fieldSize(timestampSize(seconds, timestampNanos(entry.tsMs, entry.tsNanos))) + fieldSize(bytes))
+    }
+    streamSizes[s] = size
     total += fieldSize(size)
-    return { stream, size, entries }
   })
 
   const w = new Writer(Buffer.allocUnsafe(total))
-  for (const { stream, size, entries } of plans) {
+  at = 0
+  streams.forEach((stream, s) => {
     w.buf[w.pos++] = TAG_1_LEN
-    w.varint(size)
+    w.varint(streamSizes[s]!)
     w.string(TAG_1_LEN, stream.labels, Buffer.byteLength(stream.labels))
-    stream.entries.forEach((entry, i) => {
-      const plan = entries[i]!
+    for (const entry of stream.entries) {
+      const bytes = lineBytes[at++]!
+      const seconds = timestampSeconds(entry.tsMs)
+      const nanos = timestampNanos(entry.tsMs, entry.tsNanos)
+      const stampSize = timestampSize(seconds, nanos)
       w.buf[w.pos++] = TAG_2_LEN
-      w.varint(plan.size)
+      w.varint(fieldSize(stampSize) + fieldSize(bytes))
       w.buf[w.pos++] = TAG_1_LEN
-      w.varint(plan.timestampSize)
-      if (plan.seconds !== 0) {
+      w.varint(stampSize)
+      if (seconds !== 0) {
         w.buf[w.pos++] = TAG_1_VARINT
-        w.varint(plan.seconds)
+        w.varint(int64Bits(seconds))
       }
-      if (plan.nanos !== 0) {
+      if (nanos !== 0) {
         w.buf[w.pos++] = TAG_2_VARINT
-        w.varint(plan.nanos)
+        w.varint(nanos)
       }
-      w.string(TAG_2_LEN, entry.line, plan.lineBytes)
-    })
-  }
+      w.string(TAG_2_LEN, entry.line, bytes)
+    }
+  })
   return w.buf
 }
 
