@@ -18,11 +18,15 @@ export interface BatchLine {
   line: string
 }
 
-export interface BatchRow {
+/** Which lines a batch row holds, and when they were read. */
+export interface BatchSpan {
   /** Id of the batch's first line; its lines have ids firstId … firstId + count − 1. */
   firstId: number
   count: number
   readAtMs: number
+}
+
+export interface BatchRow extends BatchSpan {
   meta: Buffer
   text: string
 }
@@ -45,6 +49,9 @@ export function encodeBatch(lines: ArrayLike<Omit<BatchLine, 'streamId'>>, strea
   return { meta, text: texts.join('') }
 }
 
+/** Encodes lines that carry their own stream ids (an upgrade, a cut batch; the store's append keeps them apart). */
+export const encodeBatchLines = (lines: readonly BatchLine[]) => encodeBatch(lines, lines.map((line) => line.streamId))
+
 /** Calls `each` for the row's lines from index `from` on, oldest first, until it returns false. */
 export function decodeBatch(row: BatchRow, from: number, each: (id: number, line: BatchLine) => boolean): void {
   const n = row.count
@@ -66,5 +73,5 @@ export function decodeBatch(row: BatchRow, from: number, each: (id: number, line
 export function batchAfter(row: BatchRow, throughId: number): BatchRow {
   const kept: BatchLine[] = []
   decodeBatch(row, throughId + 1 - row.firstId, (_, line) => kept.push(line) > 0)
-  return { firstId: throughId + 1, count: kept.length, readAtMs: row.readAtMs, ...encodeBatch(kept, kept.map((line) => line.streamId)) }
+  return { firstId: throughId + 1, count: kept.length, readAtMs: row.readAtMs, ...encodeBatchLines(kept) }
 }

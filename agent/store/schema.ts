@@ -3,7 +3,7 @@
  * the local query index and the durable buffer the sinks read from.
  */
 import type Database from 'better-sqlite3'
-import { encodeBatch, type BatchLine } from './batch-rows.js'
+import { encodeBatchLines, type BatchLine } from './batch-rows.js'
 
 export const SCHEMA_VERSION = 3
 
@@ -33,6 +33,9 @@ export function migrate(db: Database.Database): void {
     throw new Error(`store schema version ${version} is newer than this agent understands (${SCHEMA_VERSION})`)
   }
   db.transaction(() => {
+    const rowPerLine = version < 3 && db.prepare(`SELECT count(*) FROM sqlite_master WHERE name = 'lines'`).pluck().get() !== 0
+    // Version 2's index has no stream column: set aside, and carried over into the new one below.
+    if (rowPerLine && version === 2) db.exec(`ALTER TABLE correlations RENAME TO correlations_v2`)
     db.exec(`
       -- A stream is one label set; service, level and event are three of its
       -- labels, kept as columns here (not per line) so local queries can filter.
@@ -44,9 +47,6 @@ export function migrate(db: Database.Database): void {
         event TEXT NOT NULL
       );
       CREATE TABLE IF NOT EXISTS checkpoints (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-    `)
-    if (version < 3) upgradeLinesToBatches(db, version)
-    db.exec(`
       -- One row per committed batch of lines (./batch-rows.ts); the small columns first, so a
       -- lookup by id or read time never reads the text.
       CREATE TABLE IF NOT EXISTS batches (
@@ -56,6 +56,7 @@ export function migrate(db: Database.Database): void {
         meta BLOB NOT NULL,
         text TEXT NOT NULL
       );
+      CREATE INDEX IF NOT EXISTS batches_by_read_at ON batches (read_at_ms);
       CREATE TABLE IF NOT EXISTS correlations (
         segment INTEGER NOT NULL,
         correlation_id TEXT NOT NULL,
@@ -63,8 +64,8 @@ export function migrate(db: Database.Database): void {
         stream_id INTEGER NOT NULL,
         PRIMARY KEY (segment, correlation_id, line_id)
       ) WITHOUT ROWID;
-      CREATE INDEX IF NOT EXISTS batches_by_read_at ON batches (read_at_ms);
     `)
+    if (rowPerLine) upgradeLinesToBatches(db, version)
     db.prepare(`INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)`).run(String(SCHEMA_VERSION))
   })()
 }
@@ -79,26 +80,19 @@ const UPGRADE_BATCH_LINES = 1_000
  * batch row, so retention by age keeps deleting exactly what it did.
  */
 function upgradeLinesToBatches(db: Database.Database, version: number): void {
-  if (db.prepare(`SELECT count(*) FROM sqlite_master WHERE name = 'lines'`).pluck().get() === 0) return
-  db.exec(`
-    CREATE TABLE correlations_v3 (segment INTEGER NOT NULL, correlation_id TEXT NOT NULL, line_id INTEGER NOT NULL, stream_id INTEGER NOT NULL,
-      PRIMARY KEY (segment, correlation_id, line_id)) WITHOUT ROWID;
-    ${
-      version === 1
-        ? `INSERT OR IGNORE INTO correlations_v3 SELECT id / ${2 ** SEGMENT_BITS}, correlation_id, id, stream_id FROM lines WHERE correlation_id IS NOT NULL;`
-        : `INSERT OR IGNORE INTO correlations_v3 SELECT segment, correlation_id, line_id, stream_id FROM correlations JOIN lines ON lines.id = line_id;
-           DROP TABLE correlations;`
-    }
-    ALTER TABLE correlations_v3 RENAME TO correlations;
-    CREATE TABLE batches (first_id INTEGER PRIMARY KEY, count INTEGER NOT NULL, read_at_ms INTEGER NOT NULL, meta BLOB NOT NULL, text TEXT NOT NULL);
-  `)
+  db.exec(
+    version === 1
+      ? `INSERT OR IGNORE INTO correlations SELECT id / ${2 ** SEGMENT_BITS}, correlation_id, id, stream_id FROM lines WHERE correlation_id IS NOT NULL;`
+      : `INSERT OR IGNORE INTO correlations SELECT segment, correlation_id, line_id, stream_id FROM correlations_v2 JOIN lines ON lines.id = line_id;
+         DROP TABLE correlations_v2;`,
+  )
   const insert = db.prepare(`INSERT INTO batches (first_id, count, read_at_ms, meta, text) VALUES (?, ?, ?, ?, ?)`)
   let batch: BatchLine[] = []
   let firstId = 0
   let readAtMs = 0
   const flush = () => {
     if (batch.length === 0) return
-    const { meta, text } = encodeBatch(batch, batch.map((line) => line.streamId))
+    const { meta, text } = encodeBatchLines(batch)
     insert.run(firstId, batch.length, readAtMs, meta, text)
     batch = []
   }

@@ -12,7 +12,7 @@ import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
 import type { Checkpoint, LineFeed, LogEvent, StoredLine } from '../core/types.js'
 import { formatLabels } from '../../transports/loki/labels.js'
-import { decodeBatch, batchAfter, encodeBatch, type BatchRow } from './batch-rows.js'
+import { decodeBatch, batchAfter, encodeBatch, type BatchRow, type BatchSpan } from './batch-rows.js'
 import { BulkInsert } from './bulk-insert.js'
 import { RecentLines } from './recent-lines.js'
 import { migrate, segmentOf } from './schema.js'
@@ -81,7 +81,8 @@ export class Store implements LineFeed {
     migrate(this.db)
     this.db.pragma(`cache_size = -${PAGE_CACHE_KIB}`)
     this.db.pragma('wal_autocheckpoint = 0')
-    const batchColumns = `first_id AS firstId, count, read_at_ms AS readAtMs, meta, text`
+    const spanColumns = `first_id AS firstId, count, read_at_ms AS readAtMs`
+    const batchColumns = `${spanColumns}, meta, text`
     this.statements = {
       insertBatch: this.db.prepare(`INSERT INTO batches (first_id, count, read_at_ms, meta, text) VALUES (?, ?, ?, ?, ?)`),
       insertCorrelations: new BulkInsert(this.db, `INSERT OR IGNORE INTO correlations (segment, correlation_id, line_id, stream_id) VALUES`, 4),
@@ -99,10 +100,11 @@ export class Store implements LineFeed {
         .pluck(),
       upsertCheckpoint: this.db.prepare(`INSERT OR REPLACE INTO checkpoints (key, value) VALUES (?, ?)`),
       getCheckpoint: this.db.prepare(`SELECT value FROM checkpoints WHERE key = ?`).pluck(),
-      /** The batch holding line `id`, if any is stored: the newest batch starting at or before it, when it reaches that far. */
+      // The newest batch starting at or before a line id: the one holding it, when it reaches that far (see holding()).
+      // Its span alone where the text is not needed: a batch's text is most of its row.
+      spanAtOrBefore: this.db.prepare(`SELECT ${spanColumns} FROM batches WHERE first_id <= ? ORDER BY first_id DESC LIMIT 1`),
       batchAtOrBefore: this.db.prepare(`SELECT ${batchColumns} FROM batches WHERE first_id <= ? ORDER BY first_id DESC LIMIT 1`),
       batchesFrom: this.db.prepare(`SELECT ${batchColumns} FROM batches WHERE first_id >= ? ORDER BY first_id`),
-      readAtOf: this.db.prepare(`SELECT read_at_ms AS readAtMs, first_id + count - 1 AS lastId FROM batches WHERE first_id <= ? ORDER BY first_id DESC LIMIT 1`),
       lastId: this.db.prepare(`SELECT first_id + count - 1 FROM batches ORDER BY first_id DESC LIMIT 1`).pluck(),
       firstId: this.db.prepare(`SELECT min(first_id) FROM batches`).pluck(),
       lastIdReadBefore: this.db.prepare(`SELECT first_id + count - 1 FROM batches WHERE read_at_ms < ? ORDER BY read_at_ms DESC, first_id DESC LIMIT 1`).pluck(),
@@ -210,7 +212,7 @@ export class Store implements LineFeed {
 
   private readStoredAfter(afterId: number, limit: number): StoredLine[] {
     const found: StoredLine[] = []
-    const holding = this.batchHolding(afterId + 1)
+    const holding = this.holding(this.statements.spanAtOrBefore, afterId + 1)
     for (const row of this.statements.batchesFrom.iterate(holding?.firstId ?? afterId + 1) as IterableIterator<BatchRow>) {
       decodeBatch(row, Math.max(0, afterId + 1 - row.firstId), (id, { tsMs, tsNanos, streamId, line }) => {
         found.push({ id, tsMs, tsNanos, labels: this.stream(streamId).labels, line, readAtMs: row.readAtMs })
@@ -221,8 +223,9 @@ export class Store implements LineFeed {
     return found
   }
 
-  private batchHolding(id: number): BatchRow | undefined {
-    const row = this.statements.batchAtOrBefore.get(id) as BatchRow | undefined
+  /** The batch (span or whole row, as `statement` selects) holding line `id`, if it is stored. */
+  private holding<Row extends BatchSpan>(statement: Database.Statement, id: number): Row | undefined {
+    const row = statement.get(id) as Row | undefined
     return row !== undefined && row.firstId + row.count > id ? row : undefined
   }
 
@@ -250,8 +253,7 @@ export class Store implements LineFeed {
 
   /** Read time of a stored line, for lag; undefined once retention removed it. */
   readAtMs(id: number): number | undefined {
-    const batch = this.statements.readAtOf.get(id) as { readAtMs: number; lastId: number } | undefined
-    return batch !== undefined && batch.lastId >= id ? batch.readAtMs : undefined
+    return this.holding(this.statements.spanAtOrBefore, id)?.readAtMs
   }
 
   async waitForLines(afterId: number, timeoutMs: number): Promise<void> {
@@ -275,7 +277,7 @@ export class Store implements LineFeed {
     const found: QueriedLine[] = []
     let batch: BatchRow | undefined
     for (const [lineId, streamId] of matches) {
-      if (batch === undefined || lineId >= batch.firstId + batch.count) batch = this.batchHolding(lineId)
+      if (batch === undefined || lineId >= batch.firstId + batch.count) batch = this.holding<BatchRow>(this.statements.batchAtOrBefore, lineId)
       // Retention deletes the index by whole segments: entries of lines already gone match nothing.
       if (batch === undefined || lineId < batch.firstId) continue
       decodeBatch(batch, lineId - batch.firstId, (id, { tsMs, tsNanos, line }) => {
@@ -301,18 +303,18 @@ export class Store implements LineFeed {
   deleteThrough(id: number): number {
     const deleted = this.db.transaction(() => {
       this.statements.deleteSegmentsBefore.run(segmentOf(id + 1))
-      const straddling = this.batchHolding(id)
-      const keepFrom = straddling?.firstId ?? id + 1
-      const lines = this.statements.linesBefore.get(keepFrom) as number
+      const holding = this.holding(this.statements.spanAtOrBefore, id)
+      const cut = holding !== undefined && holding.firstId + holding.count - 1 > id ? holding : undefined
+      const keepFrom = cut?.firstId ?? id + 1
+      let lines = this.statements.linesBefore.get(keepFrom) as number
       this.statements.deleteBatchesBefore.run(keepFrom)
-      if (straddling === undefined || straddling.firstId + straddling.count - 1 === id) {
-        if (straddling !== undefined) this.statements.deleteBatch.run(straddling.firstId)
-        return lines + (straddling?.count ?? 0)
+      if (cut !== undefined) {
+        const kept = batchAfter(this.holding<BatchRow>(this.statements.batchAtOrBefore, cut.firstId)!, id)
+        this.statements.deleteBatch.run(cut.firstId)
+        this.statements.insertBatch.run(kept.firstId, kept.count, kept.readAtMs, kept.meta, kept.text)
+        lines += cut.count - kept.count
       }
-      const kept = batchAfter(straddling, id)
-      this.statements.deleteBatch.run(straddling.firstId)
-      this.statements.insertBatch.run(kept.firstId, kept.count, kept.readAtMs, kept.meta, kept.text)
-      return lines + straddling.count - kept.count
+      return lines
     })()
     this.recent.dropThrough(id)
     return deleted
