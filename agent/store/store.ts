@@ -73,7 +73,7 @@ export class Store implements LineFeed {
     events: readonly LogEvent[],
     checkpoints: readonly Checkpoint[],
     alsoInTransaction?: () => void,
-  ) => StoredLine[]
+  ) => BatchRow
 
   constructor(readonly path: string) {
     mkdirSync(dirname(path), { recursive: true })
@@ -129,28 +129,25 @@ export class Store implements LineFeed {
       const readAtMs = Date.now()
       // Ids are given, not left to SQLite, which restarts at 1 once retention has emptied the table: a sink's cursor would skip the new lines.
       const firstId = this.newestId + 1
-      const stored: StoredLine[] = new Array(events.length)
       const streamIds: number[] = new Array(events.length)
       const { insertCorrelations } = this.statements
       // A batch that failed half-way (disk full) left rows queued: they are retried with it, not before it.
       insertCorrelations.discard()
       for (let i = 0; i < events.length; i++) {
         const event = events[i]!
-        const id = firstId + i
         const streamId = this.streamId(event)
         streamIds[i] = streamId
-        if (event.correlationId !== null) insertCorrelations.add(segmentOf(id), event.correlationId, id, streamId)
-        stored[i] = { id, tsMs: event.tsMs, tsNanos: event.tsNanos, labels: this.streamsById.get(streamId)!.labels, line: event.line, readAtMs }
+        if (event.correlationId !== null) insertCorrelations.add(segmentOf(firstId + i), event.correlationId, firstId + i, streamId)
       }
       insertCorrelations.flush()
-      if (events.length > 0) {
-        const { meta, text } = encodeBatch(stored, streamIds)
-        this.statements.insertBatch.run(firstId, events.length, readAtMs, meta, text)
-        this.statements.saveLastId.run(String(firstId + events.length - 1))
+      const row: BatchRow = { firstId, count: events.length, readAtMs, ...encodeBatch(events, streamIds) }
+      if (row.count > 0) {
+        this.statements.insertBatch.run(row.firstId, row.count, row.readAtMs, row.meta, row.text)
+        this.statements.saveLastId.run(String(firstId + row.count - 1))
       }
       for (const { key, value } of checkpoints) this.statements.upsertCheckpoint.run(key, value)
       alsoInTransaction?.()
-      return stored
+      return row
     })
     for (const row of this.db.prepare(`SELECT id, labels, service, level, event FROM streams`).all() as ({ id: number } & StreamRow)[]) {
       this.streamIds.set(row.labels, row.id)
@@ -167,10 +164,10 @@ export class Store implements LineFeed {
    */
   append(events: readonly LogEvent[], checkpoints: readonly Checkpoint[] = [], alsoInTransaction?: () => void): void {
     // Taken from the inserts, once committed: a rolled-back batch leaves both alone.
-    const stored = this.appendInTransaction(events, checkpoints, alsoInTransaction)
-    if (stored.length > 0) {
-      this.newestId = stored.at(-1)!.id
-      this.recent.add(stored)
+    const row = this.appendInTransaction(events, checkpoints, alsoInTransaction)
+    if (row.count > 0) {
+      this.newestId = row.firstId + row.count - 1
+      this.recent.add(row)
       this.appended.emit('lines')
     }
   }
@@ -207,13 +204,9 @@ export class Store implements LineFeed {
 
   /** From memory while the lines are among the newest committed (a sink keeping up), else from SQLite. */
   readAfter(afterId: number, limit: number): StoredLine[] {
-    return this.recent.after(afterId, limit) ?? this.readStoredAfter(afterId, limit)
-  }
-
-  private readStoredAfter(afterId: number, limit: number): StoredLine[] {
+    const rows = this.recent.rowsAfter(afterId) ?? this.statements.batchesFrom.iterate(this.holding(this.statements.spanAtOrBefore, afterId + 1)?.firstId ?? afterId + 1)
     const found: StoredLine[] = []
-    const holding = this.holding(this.statements.spanAtOrBefore, afterId + 1)
-    for (const row of this.statements.batchesFrom.iterate(holding?.firstId ?? afterId + 1) as IterableIterator<BatchRow>) {
+    for (const row of rows as Iterable<BatchRow>) {
       decodeBatch(row, Math.max(0, afterId + 1 - row.firstId), (id, { tsMs, tsNanos, streamId, line }) => {
         found.push({ id, tsMs, tsNanos, labels: this.stream(streamId).labels, line, readAtMs: row.readAtMs })
         return found.length < limit
