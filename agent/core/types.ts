@@ -120,7 +120,20 @@ export interface StoredLine {
   /** The canonical Loki stream selector, `{event="X", level="info", service="svc"}` (see transports/loki/labels.ts). */
   labels: string
   line: string
+  /** UTF-8 length of `line`. */
+  bytes: number
   readAtMs: number
+}
+
+/** What a sink asks before it reads: how many of the next lines, and how many bytes of their text, fit in a push. */
+export interface MeasuredLines {
+  count: number
+  /** UTF-8 bytes of the lines' text. */
+  bytes: number
+  /** Id of the last line counted; the `afterId` asked about when none was. */
+  lastId: number
+  /** Stopped because the next line would have passed the budget, not for want of lines. */
+  full: boolean
 }
 
 /**
@@ -131,6 +144,13 @@ export interface StoredLine {
 export interface LineFeed {
   /** Lines with id > afterId, oldest first, at most `limit` of them. */
   readAfter(afterId: number, limit: number): StoredLine[]
+  /**
+   * The lines with id > afterId whose text totals at most `maxBytes` (the
+   * first always counts, however long), measured without reading them: a
+   * sink sizes its push with this and reads the lines only to send them, so
+   * no line waits for a push as an object (README, "Performance").
+   */
+  measureAfter(afterId: number, maxBytes: number): MeasuredLines
   /** The committed position of a named reader; 0 when it has none. */
   cursor(name: string): number
   commitCursor(name: string, id: number): void

@@ -7,19 +7,18 @@
  * store stays the one source of truth and the memory held stays bounded.
  *
  * Rows, not line objects: a line object held here outlived two scavenges and
- * was copied into V8's old generation, every line (`--trace-gc-nvp`: 97 MB
- * promoted in a 500k catch-up). A row is one string and one buffer, and the
- * lines a sink reads from it are made when it reads them.
+ * was copied into V8's old generation, every line. A row is two buffers, off
+ * V8's heap, and the lines a sink reads from it are made when it reads them.
  */
 import { batchAfter, type BatchRow } from './batch-rows.js'
 
 export class RecentLines {
   /** Committed batches, oldest first; ids run on without a gap from one to the next. */
   private rows: BatchRow[] = []
-  private chars = 0
+  private bytes = 0
 
-  /** `maxChars`: line text held, in UTF-16 units; at least the newest batch is always kept. */
-  constructor(private readonly maxChars: number) {}
+  /** `maxBytes`: line text held; at least the newest batch is always kept. */
+  constructor(private readonly maxBytes: number) {}
 
   /** A batch just committed, ids following on from the previous one. */
   add(row: BatchRow): void {
@@ -27,8 +26,8 @@ export class RecentLines {
     const newest = this.rows.at(-1)
     if (newest !== undefined && row.firstId !== newest.firstId + newest.count) this.clear()
     this.rows.push(row)
-    this.chars += row.text.length
-    while (this.chars > this.maxChars && this.rows.length > 1) this.chars -= this.rows.shift()!.text.length
+    this.bytes += row.text.length
+    while (this.bytes > this.maxBytes && this.rows.length > 1) this.bytes -= this.rows.shift()!.text.length
   }
 
   /**
@@ -46,17 +45,17 @@ export class RecentLines {
 
   /** Forgets lines up to and including `id` (retention deleted them from the store). */
   dropThrough(id: number): void {
-    while (this.rows.length > 0 && this.rows[0]!.firstId + this.rows[0]!.count - 1 <= id) this.chars -= this.rows.shift()!.text.length
+    while (this.rows.length > 0 && this.rows[0]!.firstId + this.rows[0]!.count - 1 <= id) this.bytes -= this.rows.shift()!.text.length
     const first = this.rows[0]
     if (first !== undefined && first.firstId <= id) {
       const kept = batchAfter(first, id)
-      this.chars -= first.text.length - kept.text.length
+      this.bytes -= first.text.length - kept.text.length
       this.rows[0] = kept
     }
   }
 
   clear(): void {
     this.rows = []
-    this.chars = 0
+    this.bytes = 0
   }
 }

@@ -5,7 +5,8 @@
 import type Database from 'better-sqlite3'
 import { encodeBatchLines, type BatchLine } from './batch-rows.js'
 
-export const SCHEMA_VERSION = 3
+/** 4: batch rows hold their text as UTF-8 bytes, lengths in bytes; rows a version 3 store wrote stay as they are, and legible (./batch-rows.ts). */
+export const SCHEMA_VERSION = 4
 
 /**
  * Correlation ids are indexed per segment of 2^14 line ids. One index over
@@ -54,7 +55,7 @@ export function migrate(db: Database.Database): void {
         count INTEGER NOT NULL,
         read_at_ms INTEGER NOT NULL,
         meta BLOB NOT NULL,
-        text TEXT NOT NULL
+        text BLOB NOT NULL
       );
       CREATE INDEX IF NOT EXISTS batches_by_read_at ON batches (read_at_ms);
       CREATE TABLE IF NOT EXISTS correlations (
@@ -87,7 +88,7 @@ function upgradeLinesToBatches(db: Database.Database, version: number): void {
          DROP TABLE correlations_v2;`,
   )
   const insert = db.prepare(`INSERT INTO batches (first_id, count, read_at_ms, meta, text) VALUES (?, ?, ?, ?, ?)`)
-  let batch: BatchLine[] = []
+  let batch: Omit<BatchLine, 'bytes'>[] = []
   let firstId = 0
   let readAtMs = 0
   const flush = () => {

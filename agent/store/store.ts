@@ -10,9 +10,9 @@ import { EventEmitter, once } from 'node:events'
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
-import type { Checkpoint, LineFeed, LogEvent, StoredLine } from '../core/types.js'
+import type { Checkpoint, LineFeed, LogEvent, MeasuredLines, StoredLine } from '../core/types.js'
 import { formatLabels } from '../../transports/loki/labels.js'
-import { decodeBatch, batchAfter, encodeBatch, type BatchRow, type BatchSpan } from './batch-rows.js'
+import { decodeBatch, batchAfter, encodeBatch, measureBatch, type BatchRow, type BatchSpan } from './batch-rows.js'
 import { BulkInsert } from './bulk-insert.js'
 import { RecentLines } from './recent-lines.js'
 import { migrate, segmentOf } from './schema.js'
@@ -58,7 +58,7 @@ export const WAL_CHECKPOINT_INTERVAL_MS = 1_000
  * 500k bench, 256 KiB, 1 MiB and 4 MiB all gave the same CPU per line
  * (within this machine's noise); more only holds lines longer.
  */
-const RECENT_LINE_CHARS = 2 * 1024 * 1024
+const RECENT_LINE_BYTES = 2 * 1024 * 1024
 
 export class Store implements LineFeed {
   readonly db: Database.Database
@@ -66,7 +66,7 @@ export class Store implements LineFeed {
   private readonly streamsById = new Map<number, StreamRow>()
   private readonly streamIdByLabels = new WeakMap<object, number>()
   private readonly appended = new EventEmitter()
-  private readonly recent = new RecentLines(RECENT_LINE_CHARS)
+  private readonly recent = new RecentLines(RECENT_LINE_BYTES)
   private newestId: number
   private readonly statements
   private readonly appendInTransaction: (
@@ -105,6 +105,10 @@ export class Store implements LineFeed {
       spanAtOrBefore: this.db.prepare(`SELECT ${spanColumns} FROM batches WHERE first_id <= ? ORDER BY first_id DESC LIMIT 1`),
       batchAtOrBefore: this.db.prepare(`SELECT ${batchColumns} FROM batches WHERE first_id <= ? ORDER BY first_id DESC LIMIT 1`),
       batchesFrom: this.db.prepare(`SELECT ${batchColumns} FROM batches WHERE first_id >= ? ORDER BY first_id`),
+      // The text only of schema 3's rows, whose lengths are not in UTF-8 bytes: typeof() reads no content.
+      sizesFrom: this.db.prepare(
+        `SELECT ${spanColumns}, meta, CASE WHEN typeof(text) = 'text' THEN text END AS text FROM batches WHERE first_id >= ? ORDER BY first_id`,
+      ),
       lastId: this.db.prepare(`SELECT first_id + count - 1 FROM batches ORDER BY first_id DESC LIMIT 1`).pluck(),
       firstId: this.db.prepare(`SELECT min(first_id) FROM batches`).pluck(),
       lastIdReadBefore: this.db.prepare(`SELECT first_id + count - 1 FROM batches WHERE read_at_ms < ? ORDER BY read_at_ms DESC, first_id DESC LIMIT 1`).pluck(),
@@ -204,16 +208,32 @@ export class Store implements LineFeed {
 
   /** From memory while the lines are among the newest committed (a sink keeping up), else from SQLite. */
   readAfter(afterId: number, limit: number): StoredLine[] {
-    const rows = this.recent.rowsAfter(afterId) ?? this.statements.batchesFrom.iterate(this.holding(this.statements.spanAtOrBefore, afterId + 1)?.firstId ?? afterId + 1)
     const found: StoredLine[] = []
-    for (const row of rows as Iterable<BatchRow>) {
-      decodeBatch(row, Math.max(0, afterId + 1 - row.firstId), (id, { tsMs, tsNanos, streamId, line }) => {
-        found.push({ id, tsMs, tsNanos, labels: this.stream(streamId).labels, line, readAtMs: row.readAtMs })
+    for (const row of this.rowsAfter(afterId, this.statements.batchesFrom)) {
+      decodeBatch(row, Math.max(0, afterId + 1 - row.firstId), (id, { tsMs, tsNanos, streamId, line, bytes }) => {
+        found.push({ id, tsMs, tsNanos, labels: this.stream(streamId).labels, line, bytes, readAtMs: row.readAtMs })
         return found.length < limit
       })
       if (found.length >= limit) break
     }
     return found
+  }
+
+  measureAfter(afterId: number, maxBytes: number): MeasuredLines {
+    const measured: MeasuredLines = { count: 0, bytes: 0, lastId: afterId, full: false }
+    for (const row of this.rowsAfter(afterId, this.statements.sizesFrom)) {
+      measureBatch(row, Math.max(0, afterId + 1 - row.firstId), maxBytes, measured)
+      if (measured.full) break
+    }
+    return measured
+  }
+
+  /** The rows holding lines with id > afterId, oldest first: the ones in memory, else `statement`'s from SQLite. */
+  private rowsAfter(afterId: number, statement: Database.Statement): Iterable<BatchRow> {
+    return (
+      this.recent.rowsAfter(afterId) ??
+      (statement.iterate(this.holding(this.statements.spanAtOrBefore, afterId + 1)?.firstId ?? afterId + 1) as IterableIterator<BatchRow>)
+    )
   }
 
   /** The batch (span or whole row, as `statement` selects) holding line `id`, if it is stored. */

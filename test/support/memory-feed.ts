@@ -4,9 +4,9 @@
  * the lines it handed out, so a test can prove a reader kept its memory
  * bounded (did not go on reading the backlog while it could not ship it).
  */
-import type { LineFeed, StoredLine } from '../../agent/core/types.js'
+import type { LineFeed, MeasuredLines, StoredLine } from '../../agent/core/types.js'
 
-export type NewLine = Omit<StoredLine, 'id' | 'readAtMs'> & { readAtMs?: number }
+export type NewLine = Omit<StoredLine, 'id' | 'readAtMs' | 'bytes'> & { readAtMs?: number }
 
 export class MemoryFeed implements LineFeed {
   private readonly stored: StoredLine[] = []
@@ -18,7 +18,7 @@ export class MemoryFeed implements LineFeed {
 
   /** Stores lines with the next ids and wakes readers waiting for them. */
   append(lines: readonly NewLine[]): StoredLine[] {
-    const added = lines.map((line) => ({ readAtMs: Date.now(), ...line, id: this.nextId++ }))
+    const added = lines.map((line) => ({ readAtMs: Date.now(), ...line, bytes: Buffer.byteLength(line.line), id: this.nextId++ }))
     this.stored.push(...added)
     const last = this.lastId()
     const ready = this.waiters.filter((w) => w.afterId < last)
@@ -28,6 +28,27 @@ export class MemoryFeed implements LineFeed {
   }
 
   readAfter(afterId: number, limit: number): StoredLine[] {
+    const from = this.indexAfter(afterId)
+    const lines = this.stored.slice(from, from + limit)
+    this.linesHandedOut += lines.length
+    return lines
+  }
+
+  measureAfter(afterId: number, maxBytes: number): MeasuredLines {
+    const measured = { count: 0, bytes: 0, lastId: afterId, full: false }
+    for (let i = this.indexAfter(afterId); i < this.stored.length; i++) {
+      const { id, bytes } = this.stored[i]!
+      if (measured.count > 0 && measured.bytes + bytes > maxBytes) return { ...measured, full: true }
+      measured.count++
+      measured.bytes += bytes
+      measured.lastId = id
+      if (measured.bytes >= maxBytes) return { ...measured, full: true }
+    }
+    return measured
+  }
+
+  /** Index of the first line with id > afterId. */
+  private indexAfter(afterId: number): number {
     let lo = 0
     let hi = this.stored.length
     while (lo < hi) {
@@ -35,9 +56,7 @@ export class MemoryFeed implements LineFeed {
       if (this.stored[mid]!.id <= afterId) lo = mid + 1
       else hi = mid
     }
-    const lines = this.stored.slice(lo, lo + limit)
-    this.linesHandedOut += lines.length
-    return lines
+    return lo
   }
 
   cursor(name: string): number {

@@ -70,38 +70,42 @@ function timestampSize(seconds: number, nanos: number): number {
 
 /**
  * The PushRequest message, uncompressed. Two passes over the entries, sizes
- * then bytes; what the second needs of the first is kept per entry in one
- * typed array (line bytes), not an object a line.
+ * then bytes; what the second needs of the first is kept per entry in typed
+ * arrays (line bytes, timestamp size), not an object a line.
  */
 export function encodePushRequest(streams: readonly LokiStream[]): Buffer {
   let count = 0
   for (const stream of streams) count += stream.entries.length
   const lineBytes = new Uint32Array(count)
+  const stampSizes = new Uint8Array(count)
   const streamSizes = new Array<number>(streams.length)
   let total = 0
   let at = 0
-  streams.forEach((stream, s) => {
+  for (let s = 0; s < streams.length; s++) {
+    const stream = streams[s]!
     let size = fieldSize(Buffer.byteLength(stream.labels))
     for (const entry of stream.entries) {
-      const bytes = (lineBytes[at++] = Buffer.byteLength(entry.line))
+      const bytes = (lineBytes[at] = entry.bytes ?? Buffer.byteLength(entry.line))
       const seconds = timestampSeconds(entry.tsMs)
-      size += fieldSize(fieldSize(timestampSize(seconds, timestampNanos(entry.tsMs, entry.tsNanos))) + fieldSize(bytes))
+      const stampSize = (stampSizes[at++] = timestampSize(seconds, timestampNanos(entry.tsMs, entry.tsNanos)))
+      size += fieldSize(fieldSize(stampSize) + fieldSize(bytes))
     }
     streamSizes[s] = size
     total += fieldSize(size)
-  })
+  }
 
   const w = new Writer(Buffer.allocUnsafe(total))
   at = 0
-  streams.forEach((stream, s) => {
+  for (let s = 0; s < streams.length; s++) {
+    const stream = streams[s]!
     w.buf[w.pos++] = TAG_1_LEN
     w.varint(streamSizes[s]!)
     w.string(TAG_1_LEN, stream.labels, Buffer.byteLength(stream.labels))
     for (const entry of stream.entries) {
-      const bytes = lineBytes[at++]!
+      const bytes = lineBytes[at]!
+      const stampSize = stampSizes[at++]!
       const seconds = timestampSeconds(entry.tsMs)
       const nanos = timestampNanos(entry.tsMs, entry.tsNanos)
-      const stampSize = timestampSize(seconds, nanos)
       w.buf[w.pos++] = TAG_2_LEN
       w.varint(fieldSize(stampSize) + fieldSize(bytes))
       w.buf[w.pos++] = TAG_1_LEN
@@ -116,7 +120,7 @@ export function encodePushRequest(streams: readonly LokiStream[]): Buffer {
       }
       w.string(TAG_2_LEN, entry.line, bytes)
     }
-  })
+  }
   return w.buf
 }
 

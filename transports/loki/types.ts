@@ -11,6 +11,8 @@ export interface LokiEntry {
   /** ns within that ms, 0 to 999,999. */
   tsNanos: number
   line: string
+  /** UTF-8 length of `line`, when the caller knows it already (the agent's store does); measured otherwise. */
+  bytes?: number
 }
 
 /** An entry that knows its stream: what batching groups into {@link LokiStream}s. */

@@ -279,6 +279,48 @@ t.test('a version 2 store (a row per line) is upgraded in place to a row per bat
   t.same(store.linesByCorrelationId('req-2').map((l) => l.id), [5, 6], 'ids go on after the upgraded lines')
 })
 
+t.test('a version 3 store (text as a string, lengths in UTF-16 units) is read, measured, cut and appended to as it was', async (t) => {
+  const path = tempStorePath(t)
+  const v3 = new Database(path)
+  v3.exec(`
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    INSERT INTO meta VALUES ('schema_version', '3'), ('last_line_id', '3');
+    CREATE TABLE streams (id INTEGER PRIMARY KEY, labels TEXT NOT NULL UNIQUE, service TEXT NOT NULL, level TEXT NOT NULL, event TEXT NOT NULL);
+    INSERT INTO streams VALUES (1, '{event="ORDER_SUBMIT", level="info", service="auto_executor"}', 'auto_executor', 'info', 'ORDER_SUBMIT');
+    CREATE TABLE checkpoints (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE batches (first_id INTEGER PRIMARY KEY, count INTEGER NOT NULL, read_at_ms INTEGER NOT NULL, meta BLOB NOT NULL, text TEXT NOT NULL);
+    CREATE INDEX batches_by_read_at ON batches (read_at_ms);
+    CREATE TABLE correlations (segment INTEGER NOT NULL, correlation_id TEXT NOT NULL, line_id INTEGER NOT NULL, stream_id INTEGER NOT NULL, PRIMARY KEY (segment, correlation_id, line_id)) WITHOUT ROWID;
+    INSERT INTO correlations VALUES (0, 'req-1', 2, 1);
+  `)
+  const lines = ['submit é', 'ça va', 'three']
+  const meta = Buffer.alloc(lines.length * 20)
+  const times = new Float64Array(meta.buffer, meta.byteOffset, lines.length)
+  const fields = new Uint32Array(meta.buffer, meta.byteOffset + lines.length * 8, lines.length * 3)
+  lines.forEach((line, i) => {
+    times[i] = 1000 + i
+    fields.set([i, 1, line.length], 3 * i)
+  })
+  v3.prepare(`INSERT INTO batches VALUES (1, 3, 9000, ?, ?)`).run(meta, lines.join(''))
+  v3.close()
+
+  const store = new Store(path)
+  t.teardown(() => store.close())
+  t.same(
+    store.readAfter(0, 10).map(({ id, tsMs, tsNanos, line, bytes }) => [id, tsMs, tsNanos, line, bytes]),
+    [[1, 1000, 0, 'submit é', 9], [2, 1001, 1, 'ça va', 6], [3, 1002, 2, 'three', 5]],
+  )
+  t.same(store.measureAfter(0, 15), { count: 2, bytes: 15, lastId: 2, full: true }, 'measured in UTF-8 bytes')
+  t.same(store.measureAfter(1, 100), { count: 2, bytes: 11, lastId: 3, full: false })
+  t.same(store.linesByCorrelationId('req-1').map(({ id, line }) => [id, line]), [[2, 'ça va']])
+  store.append([event(4, { line: 'quatre è' })])
+  t.same(store.db.prepare(`SELECT first_id, typeof(text) FROM batches ORDER BY first_id`).raw().all(), [[1, 'text'], [4, 'blob']], 'new rows hold bytes')
+  t.same(store.measureAfter(2, 100), { count: 2, bytes: 5 + 9, lastId: 4, full: false }, 'across a version 3 row and a new one')
+  t.equal(store.deleteThrough(1), 1, 'retention cuts the old row')
+  t.same(store.readAfter(0, 10).map(({ id, line, bytes }) => [id, line, bytes]), [[2, 'ça va', 6], [3, 'three', 5], [4, 'quatre è', 9]])
+  t.equal(store.db.prepare(`SELECT value FROM meta WHERE key = 'schema_version'`).pluck().get(), String(SCHEMA_VERSION))
+})
+
 t.test('a store written by a newer agent is refused', async (t) => {
   const path = tempStorePath(t)
   const newer = new Database(path)
@@ -311,14 +353,20 @@ t.test('the newest lines read from memory are the lines SQLite holds; a batch of
   const store = new Store(path)
   const many = Array.from({ length: 250 }, (_, i) => event(i + 1))
   store.append(many)
-  store.append([event(251), event(252)])
+  store.append([event(251, { line: 'non-ASCII: ünïcödé ✓' }), event(252)])
   const fromMemory = store.readAfter(0, 1000)
+  const measures = (s: Store) => [s.measureAfter(0, 1e9), s.measureAfter(240, 200), s.measureAfter(250, 1)]
+  const measuredInMemory = measures(store)
   store.close()
   const reopened = new Store(path)
   t.teardown(() => reopened.close())
   const fromDisk = reopened.readAfter(0, 1000)
   t.equal(fromDisk.length, 252)
   t.same(fromMemory, fromDisk)
+  t.same(measuredInMemory, measures(reopened), 'measured alike from memory and from SQLite')
+  t.same(measuredInMemory[2], { count: 1, bytes: Buffer.byteLength('non-ASCII: ünïcödé ✓'), lastId: 251, full: true }, 'one line over the budget still counts')
+  t.equal(measuredInMemory[0]!.bytes, fromDisk.reduce((n, line) => n + Buffer.byteLength(line.line), 0))
+  t.same(fromDisk.map((line) => line.bytes), fromDisk.map((line) => Buffer.byteLength(line.line)))
   t.same(reopened.linesByCorrelationId('corr-2').length, 26, 'every correlated line of the bulk inserts is indexed')
   t.same(reopened.readAfter(100, 2).map((line) => line.id), [101, 102])
 })
