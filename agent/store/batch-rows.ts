@@ -77,19 +77,33 @@ function metaOf(row: Pick<BatchRow, 'count' | 'meta'>): { times: Float64Array; f
   return { times: new Float64Array(meta.buffer, meta.byteOffset, n), fields: new Uint32Array(meta.buffer, meta.byteOffset + n * 8, n * 3) }
 }
 
-/** Calls `each` for the row's lines from index `from` on, oldest first, until it returns false. */
-export function decodeBatch(row: BatchRow, from: number, each: (id: number, line: BatchLine) => boolean): void {
+/**
+ * Calls `each` for the row's lines from index `from` on, oldest first, until
+ * it returns false, with where each line is in `row.text`: `at` and `length`
+ * in bytes, or in UTF-16 units for schema 3's string rows.
+ */
+export function eachLine(
+  row: BatchRow,
+  from: number,
+  each: (id: number, tsMs: number, tsNanos: number, streamId: number, at: number, length: number) => boolean,
+): void {
   const { times, fields } = metaOf(row)
-  const { text } = row
   let at = 0
   for (let i = 0; i < from; i++) at += fields[3 * i + 2]!
   for (let i = from; i < row.count; i++) {
     const length = fields[3 * i + 2]!
-    const line = typeof text === 'string' ? text.slice(at, at + length) : text.toString('utf8', at, at + length)
+    if (!each(row.firstId + i, times[i]!, fields[3 * i]!, fields[3 * i + 1]!, at, length)) return
     at += length
-    const bytes = typeof text === 'string' ? Buffer.byteLength(line) : length
-    if (!each(row.firstId + i, { tsMs: times[i]!, tsNanos: fields[3 * i]!, streamId: fields[3 * i + 1]!, line, bytes })) return
   }
+}
+
+/** Calls `each` for the row's lines from index `from` on, oldest first, until it returns false. */
+export function decodeBatch(row: BatchRow, from: number, each: (id: number, line: BatchLine) => boolean): void {
+  const { text } = row
+  eachLine(row, from, (id, tsMs, tsNanos, streamId, at, length) => {
+    const line = typeof text === 'string' ? text.slice(at, at + length) : text.toString('utf8', at, at + length)
+    return each(id, { tsMs, tsNanos, streamId, line, bytes: typeof text === 'string' ? Buffer.byteLength(line) : length })
+  })
 }
 
 /**

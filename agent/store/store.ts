@@ -12,7 +12,8 @@ import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
 import type { Checkpoint, LineFeed, LogEvent, MeasuredLines, StoredLine } from '../core/types.js'
 import { formatLabels } from '../../transports/loki/labels.js'
-import { decodeBatch, batchAfter, encodeBatch, measureBatch, type BatchRow, type BatchSpan } from './batch-rows.js'
+import { decodeBatch, batchAfter, eachLine, encodeBatch, measureBatch, type BatchRow, type BatchSpan } from './batch-rows.js'
+import { RowLine } from './row-line.js'
 import { BulkInsert } from './bulk-insert.js'
 import { RecentLines } from './recent-lines.js'
 import { migrate, segmentOf } from './schema.js'
@@ -210,10 +211,19 @@ export class Store implements LineFeed {
   readAfter(afterId: number, limit: number): StoredLine[] {
     const found: StoredLine[] = []
     for (const row of this.rowsAfter(afterId, this.statements.batchesFrom)) {
-      decodeBatch(row, Math.max(0, afterId + 1 - row.firstId), (id, { tsMs, tsNanos, streamId, line, bytes }) => {
-        found.push({ id, tsMs, tsNanos, labels: this.stream(streamId).labels, line, bytes, readAtMs: row.readAtMs })
-        return found.length < limit
-      })
+      const from = Math.max(0, afterId + 1 - row.firstId)
+      const { text, readAtMs } = row
+      if (typeof text === 'string') {
+        decodeBatch(row, from, (id, { tsMs, tsNanos, streamId, line, bytes }) => {
+          found.push({ id, tsMs, tsNanos, labels: this.stream(streamId).labels, line, bytes, readAtMs })
+          return found.length < limit
+        })
+      } else {
+        eachLine(row, from, (id, tsMs, tsNanos, streamId, at, bytes) => {
+          found.push(new RowLine(id, tsMs, tsNanos, this.stream(streamId).labels, bytes, readAtMs, text, at))
+          return found.length < limit
+        })
+      }
       if (found.length >= limit) break
     }
     return found

@@ -118,7 +118,14 @@ export function encodePushRequest(streams: readonly LokiStream[]): Buffer {
         w.buf[w.pos++] = TAG_2_VARINT
         w.varint(nanos)
       }
-      w.string(TAG_2_LEN, entry.line, bytes)
+      if (entry.writeLine === undefined) {
+        w.string(TAG_2_LEN, entry.line, bytes)
+      } else {
+        w.buf[w.pos++] = TAG_2_LEN
+        w.varint(bytes)
+        entry.writeLine(w.buf, w.pos)
+        w.pos += bytes
+      }
     }
   }
   return w.buf

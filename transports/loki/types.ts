@@ -13,6 +13,12 @@ export interface LokiEntry {
   line: string
   /** UTF-8 length of `line`, when the caller knows it already (the agent's store does); measured otherwise. */
   bytes?: number
+  /**
+   * Copies the line's `bytes` UTF-8 bytes into `target` at `at`, when the
+   * caller holds them already: the protobuf encoder then copies instead of
+   * encoding `line` (the agent's store keeps lines as UTF-8).
+   */
+  writeLine?(target: Buffer, at: number): void
 }
 
 /** An entry that knows its stream: what batching groups into {@link LokiStream}s. */
