@@ -15,7 +15,7 @@ import type { Lifecycle, SourceContext } from './core/types.js'
 import { createHttpServer, type AgentHttpServer } from './http/server.js'
 import { traceRoutes } from './http/trace-routes.js'
 import { AgentMetrics } from './metrics/internal.js'
-import { PairStateStore } from './metrics/pair-state.js'
+import { PairStateStore, pairChangesToCommit } from './metrics/pair-state.js'
 import { createMetricsEngine, type MetricsEngine } from './metrics/rules/engine.js'
 import { createPipeline, type Tap } from './pipeline.js'
 import { createPluginsOnlyAgent, isPluginsOnly } from './plugins-agent.js'
@@ -58,11 +58,10 @@ function createLogAgent({ config, sinks: resolvedSinks }: LoadedConfig, plugins:
   const engine: MetricsEngine = createMetricsEngine(config.metrics)
   const pairState = new PairStateStore(store.db)
   engine.restore(pairState.load(), pairState.newestSeq())
-  const persistPairs = () => pairState.apply(engine.takeStateDelta())
   const metricsTap: Tap = {
     observe(events) {
       engine.observe(events)
-      return persistPairs
+      return pairChangesToCommit(engine, pairState)
     },
   }
 
@@ -107,7 +106,7 @@ function createLogAgent({ config, sinks: resolvedSinks }: LoadedConfig, plugins:
   })
   const tickEngine = guarded(log, 'persisting metrics state failed; it will be tried again', () => {
     engine.tick()
-    store.append([], [], persistPairs)
+    store.append([], [], pairChangesToCommit(engine, pairState))
   })
   const checkpointWal = guarded(log, 'store WAL checkpoint failed; it will be tried again', () => store.checkpointWal())
   const timers: NodeJS.Timeout[] = []

@@ -13,6 +13,7 @@
  */
 import type Database from 'better-sqlite3'
 import { pairId, type PairEntry, type PairState, type PairStateDelta } from './rules/pair-journal.js'
+import type { MetricsEngine } from './rules/engine.js'
 
 const FORGOTTEN = 'forgotten'
 
@@ -21,6 +22,8 @@ type StoredChange = [number, string, string, PairState | typeof FORGOTTEN, numbe
 
 export class PairStateStore {
   private readonly statements
+  /** Rows before this sequence number are deleted already. */
+  private deletedBefore = 0
 
   constructor(db: Database.Database) {
     db.exec(`CREATE TABLE IF NOT EXISTS pair_changes (last_seq INTEGER PRIMARY KEY, changes TEXT NOT NULL)`)
@@ -55,12 +58,28 @@ export class PairStateStore {
     return (this.statements.newestSeq.get() as number | null) ?? 0
   }
 
-  /** Writes a delta; not a transaction of its own, so call it inside the caller's. */
+  /**
+   * Writes a delta; not a transaction of its own, so call it inside the
+   * caller's. Superseded rows are deleted only once the oldest live entry
+   * moved on: a DELETE a batch that found nothing cost a statement a batch.
+   */
   apply(delta: PairStateDelta): void {
-    const changes: StoredChange[] = delta.upserts.map((e) => [e.seq, e.rule, e.key, e.state, e.atMs, e.labels])
-    for (const { rule, key, seq } of delta.deletes) changes.push([seq, rule, key, FORGOTTEN, 0, []])
-    if (changes.length > 0) this.statements.append.run(Math.max(...changes.map((change) => change[0])), JSON.stringify(changes))
-    this.statements.dropBefore.run(delta.liveFrom)
+    const changes: StoredChange[] = []
+    let newestSeq = 0
+    for (const e of delta.upserts) {
+      changes.push([e.seq, e.rule, e.key, e.state, e.atMs, e.labels])
+      if (e.seq > newestSeq) newestSeq = e.seq
+    }
+    for (const { rule, key, seq } of delta.deletes) {
+      changes.push([seq, rule, key, FORGOTTEN, 0, []])
+      if (seq > newestSeq) newestSeq = seq
+    }
+    if (changes.length > 0) this.statements.append.run(newestSeq, JSON.stringify(changes))
+    // A rolled-back transaction leaves rows this skipped: they are superseded, and go with the next move.
+    if (delta.liveFrom > this.deletedBefore) {
+      this.statements.dropBefore.run(delta.liveFrom)
+      this.deletedBefore = delta.liveFrom
+    }
   }
 
   /** Earlier versions kept one row per key, each its latest change. */
@@ -72,4 +91,15 @@ export class PairStateStore {
       db.exec(`DROP TABLE pending_pairs`)
     })()
   }
+}
+
+/**
+ * The work that commits pair state with the batch that changed it, for the
+ * store transaction to run. The changes are taken from the engine now, once:
+ * a commit that fails and is retried (disk full) writes them again, where
+ * taking them inside the transaction wrote an empty delta the second time.
+ */
+export function pairChangesToCommit(engine: Pick<MetricsEngine, 'takeStateDelta'>, store: PairStateStore): () => void {
+  const delta = engine.takeStateDelta()
+  return () => store.apply(delta)
 }

@@ -39,14 +39,15 @@ export interface PairStateDelta {
   liveFrom: number
 }
 
-type Change = { entry: PairEntry } | ForgottenKey
+type Change = PairEntry | ForgottenKey
 
 /** One key of one rule, as a single map key. */
 export const pairId = (rule: string, key: string): string => `${rule}\u0000${key}`
 
 export class PairJournal {
   private lastSeq = 0
-  private changes = new Map<string, Change>()
+  /** By rule, then key: a key's own string (its hash cached in it) looks it up, where a rule-and-key string was built and hashed twice an order. */
+  private changes = new Map<string, Map<string, Change>>()
 
   /** The next sequence number for a change. */
   nextSeq(): number {
@@ -59,21 +60,29 @@ export class PairJournal {
   }
 
   put(entry: PairEntry): void {
-    this.changes.set(pairId(entry.rule, entry.key), { entry })
+    this.changesOf(entry.rule).set(entry.key, entry)
   }
 
   remove(rule: string, key: string): void {
-    this.changes.set(pairId(rule, key), { rule, key, seq: this.nextSeq() })
+    this.changesOf(rule).set(key, { rule, key, seq: this.nextSeq() })
   }
 
   /** The changes since the last call, and forgets them; `oldestLiveSeq` is undefined when nothing is live. */
   take(oldestLiveSeq: number | undefined): PairStateDelta {
     const delta: PairStateDelta = { upserts: [], deletes: [], liveFrom: oldestLiveSeq ?? this.lastSeq + 1 }
-    for (const change of this.changes.values()) {
-      if ('entry' in change) delta.upserts.push(change.entry)
-      else delta.deletes.push(change)
+    for (const byKey of this.changes.values()) {
+      for (const change of byKey.values()) {
+        if ('state' in change) delta.upserts.push(change)
+        else delta.deletes.push(change)
+      }
     }
     this.changes = new Map()
     return delta
+  }
+
+  private changesOf(rule: string): Map<string, Change> {
+    let byKey = this.changes.get(rule)
+    if (byKey === undefined) this.changes.set(rule, (byKey = new Map()))
+    return byKey
   }
 }

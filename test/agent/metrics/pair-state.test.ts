@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import t from 'tap'
-import { PairStateStore } from '../../../agent/metrics/pair-state.js'
+import { PairStateStore, pairChangesToCommit } from '../../../agent/metrics/pair-state.js'
 import { MetricsConfig } from '../../../agent/metrics/rules/config.js'
 import { createMetricsEngine } from '../../../agent/metrics/rules/engine.js'
 import { logEvent, sample } from './fixtures/events.js'
@@ -75,6 +75,25 @@ t.test('a delta applied in a transaction that rolls back leaves nothing', async 
   })
   t.throws(failing, /batch insert failed/)
   t.same(store.load(), [])
+})
+
+t.test('changes taken for a commit that rolls back are written by its retry', async (t) => {
+  const db = new Database(tempDb(t))
+  t.teardown(() => db.close())
+  const store = new PairStateStore(db)
+  const engine = createMetricsEngine(MetricsConfig.parse({}))
+  engine.observe([logEvent(T0, { service: 'auto_executor', event: 'ORDER_SUBMIT', correlationId: 'req-1' })])
+  const work = pairChangesToCommit(engine, store)
+  t.throws(
+    db.transaction(() => {
+      work()
+      throw new Error('disk full')
+    }),
+    /disk full/,
+  )
+  t.same(store.load(), [], 'rolled back')
+  db.transaction(work)()
+  t.same(store.load().map(({ rule, key, state }) => [rule, key, state]), [['order', 'req-1', 'pending']], 'the retry wrote the same changes')
 })
 
 t.test('after SIGKILL and restart, pending starts are answered or timed out and nothing is counted twice', async (t) => {
