@@ -45,7 +45,15 @@ class Writer {
       this.buf[this.pos++] = Number(n)
       return
     }
-    // Division, not bit shifts: shifts truncate to 32 bits and seconds since the epoch need more.
+    // Bit shifts only below 2^31 (every size, nanos and, until 2038, seconds): above, they would truncate to 32 bits.
+    if (n < 0x80000000) {
+      while (n >= 128) {
+        this.buf[this.pos++] = (n & 127) | 128
+        n >>>= 7
+      }
+      this.buf[this.pos++] = n
+      return
+    }
     while (n >= 128) {
       this.buf[this.pos++] = (n % 128) | 128
       n = Math.floor(n / 128)

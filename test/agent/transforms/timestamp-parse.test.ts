@@ -82,3 +82,22 @@ t.test('malformed ISO strings are refused', async (t) => {
 t.test('values of other types are refused', async (t) => {
   for (const value of [true, false, null, undefined, {}, [], 1n]) t.equal(parsed(value), null, typeof value)
 })
+
+t.test('times across hour, day and year boundaries, in any order, parse alike (the hour of the previous line is reused only when it is the same)', async (t) => {
+  const values = [
+    '2026-12-31T23:59:59.999Z',
+    '2027-01-01T00:00:00.001Z',
+    '2026-12-31T23:00:00Z',
+    '2026-12-31 23:30:00+01:00',
+    '2026-12-31t23:30:00-0130',
+    '2026-12-31T22:59:59.5Z',
+    '2026-12-31T23:59:59.999Z',
+    '2026-12-31T23:5x:00Z',
+  ]
+  for (const value of values) {
+    const iso = value.replace(' ', 'T').replace('t', 'T').replace('-0130', '-01:30')
+    const expected = Date.parse(iso)
+    t.same(parsed(value)?.ms ?? null, Number.isNaN(expected) ? null : expected, value)
+  }
+  t.equal(parsed('2026-12-31T24:00:00Z'), null, 'hour 24 is refused, after a valid line of the same day too')
+})

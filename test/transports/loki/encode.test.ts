@@ -50,6 +50,21 @@ t.test('protobuf round-trips through an independent decoder, ns exact', async (t
   )
 })
 
+t.test('protobuf writes seconds past 2^31 (after 2038) and at 2^53 ms exactly', async (t) => {
+  const late = [{ labels: '{a="b"}', entries: [{ tsMs: 4_102_444_800_123, tsNanos: 1, line: 'year 2100' }, { tsMs: 2 ** 53 - 1, tsNanos: 999_999, line: 'far' }] }]
+  const decoded = decodeProtobufPush(encodePushRequest(late))
+  t.same(decoded[0]!.entries.map((e) => [e.tsNs.toString(), e.line]), [['4102444800123000001', 'year 2100'], [`${BigInt(2 ** 53 - 1) * 1_000_000n + 999_999n}`, 'far']])
+})
+
+t.test('protobuf copies the bytes of an entry that holds them (writeLine) instead of encoding its line', async (t) => {
+  const held = Buffer.from('xx ünïcödé ✓ yy')
+  const at = 3
+  const bytes = Buffer.byteLength('ünïcödé ✓')
+  const entry = { tsMs: 1500, tsNanos: 7, line: 'never read', bytes, writeLine: (target: Buffer, to: number) => void held.copy(target, to, at, at + bytes) }
+  const decoded = decodeProtobufPush(encodePushRequest([{ labels: '{a="b"}', entries: [entry] }]))
+  t.same(decoded[0]!.entries.map((e) => e.line), ['ünïcödé ✓'])
+})
+
 t.test('protobuf body is snappy block format, not framed', async (t) => {
   const encoded = encodePush(streams, { encoding: 'protobuf' })
   // Block format starts with the uncompressed length as a varint; framed starts with 0xff "sNaPpY".
