@@ -1,5 +1,5 @@
 /** `type: histogram`: a numeric field of matching lines, converted to its base unit. */
-import { Histogram } from 'prom-client'
+import { BufferedHistogram } from './buffered.js'
 import type { LogEvent } from '../../core/types.js'
 import { UNIT_DIVISORS, type HistogramRule } from './config.js'
 import { compileMatch, fieldReader } from './predicate.js'
@@ -9,14 +9,9 @@ export function createHistogramRule(rule: HistogramRule, context: RuleContext): 
   const matches = compileMatch(rule.match)
   const read = fieldReader(rule.field)
   const divisor = UNIT_DIVISORS[rule.unit]
-  const histogram = new Histogram({
-    name: rule.name,
-    help: rule.help ?? `Values of ${rule.field}${rule.unit === 'none' ? '' : ` in seconds (logged in ${rule.unit})`} on lines matching ${JSON.stringify(rule.match)}.`,
-    labelNames: rule.labels,
-    buckets: rule.buckets,
-    registers: [context.registry],
-  })
-  const series = context.seriesByLabels(rule.name, rule.labels, (values) => histogram.labels(...values))
+  const help = rule.help ?? `Values of ${rule.field}${rule.unit === 'none' ? '' : ` in seconds (logged in ${rule.unit})`} on lines matching ${JSON.stringify(rule.match)}.`
+  const histogram = new BufferedHistogram(context.registry, rule.name, help, rule.labels, rule.buckets)
+  const series = context.seriesByLabels(rule.name, rule.labels, (values) => histogram.cell(values))
   return {
     observe(event: LogEvent) {
       if (!matches(event)) return

@@ -7,9 +7,8 @@
  * by another, so each set stays in age order and expiry stops at its first
  * young start.
  */
-import { Histogram } from 'prom-client'
 import type { LogEvent } from '../../core/types.js'
-import { BufferedCounter, BufferedGauge, type Cell } from './buffered.js'
+import { BufferedCounter, BufferedGauge, BufferedHistogram, type Cell } from './buffered.js'
 import { pairMetricNames, type PairRule } from './config.js'
 import type { LineClock } from './line-clock.js'
 import type { LineClocks } from './line-clocks.js'
@@ -179,22 +178,15 @@ export class PairLineRule implements LineRule {
     const duplicateStarts = counter(names.duplicateStarts, 'starts whose key was already pending (the first start is kept).')
     const duplicateEnds = counter(names.duplicateEnds, 'ends whose pair had already ended.')
     const pending = new BufferedGauge(context.registry, names.pending, `${what}: starts awaiting their end.`, labels)
-    const duration = new Histogram({
-      name: names.duration,
-      help: `${what}: time from start to end, on the lines' own timestamps.`,
-      labelNames: labels,
-      buckets: rule.buckets,
-      registers: [context.registry],
-    })
+    const duration = new BufferedHistogram(context.registry, names.duration, `${what}: time from start to end, on the lines' own timestamps.`, labels, rule.buckets)
     return context.seriesByLabels<PairSeries>(rule.name, labels, (values) => {
-      duration.zero(Object.fromEntries(labels.map((label, i) => [label, values[i]!])))
       return {
         values,
         started: started.cell(values),
         completed: completed.cell(values),
         unanswered: { timeout: unanswered.cell([...values, 'timeout']), evicted: unanswered.cell([...values, 'evicted']) },
         pending: pending.cell(values),
-        duration: duration.labels(...values),
+        duration: duration.cell(values),
         late: late.cell(values),
         orphanEnds: orphanEnds.cell(values),
         duplicateStarts: duplicateStarts.cell(values),
