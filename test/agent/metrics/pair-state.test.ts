@@ -36,6 +36,22 @@ t.test('apply appends upserts and deletes; load folds them into the live entries
   ])
 })
 
+t.test('rows written a change at a time (before grouped rows) load with grouped ones, latest change winning', async (t) => {
+  const db = new Database(tempDb(t))
+  t.teardown(() => db.close())
+  const store = new PairStateStore(db)
+  db.prepare(`INSERT INTO pair_changes (last_seq, changes) VALUES (?, ?)`).run(
+    2,
+    JSON.stringify([[1, 'order', 'a', 'pending', T0, ['api']], [2, 'order', 'b', 'pending', T0 + 1, ['web']]]),
+  )
+  db.transaction(() =>
+    store.apply({ upserts: [{ rule: 'order', key: 'a', state: 'completed', atMs: T0 + 5, labels: ['api'], seq: 3 }], deletes: [{ rule: 'order', key: 'b', seq: 4 }], liveFrom: 1 }),
+  )()
+  t.same(store.load(), [{ rule: 'order', key: 'a', state: 'completed', atMs: T0 + 5, labels: ['api'], seq: 3 }])
+  const [row] = db.prepare(`SELECT changes FROM pair_changes WHERE last_seq = 4`).pluck().all() as string[]
+  t.same(JSON.parse(row!), { groups: [['order', ['api'], 3, 'a', 'c', T0 + 5], ['order', [], 4, 'b', 'f', 0]] }, 'grouped by rule and labels, a letter a state')
+})
+
 t.test('rows holding only changes older than the oldest live entry leave the log; what remains loads the same', async (t) => {
   const db = new Database(tempDb(t))
   t.teardown(() => db.close())

@@ -21,7 +21,7 @@ t.test('exposes exactly what a prom-client Histogram exposes for the same observ
   }
   t.equal(await ours.metrics(), await theirs.metrics(), 'the same text, edges inclusive (a value on an edge counts in its bucket)')
   const json = async (registry: Registry) =>
-    (await registry.getMetricsAsJSON()).map(({ name, type, values }) => ({ name, type, values: values.map(({ labels, value, metricName }) => ({ labels, value, metricName })) }))
+    (await registry.getMetricsAsJSON()).map(({ name, type, values }) => ({ name, type, values: values.map((v) => ({ labels: v.labels, value: v.value, metricName: (v as { metricName?: string }).metricName })) }))
   t.same(await json(ours), await json(theirs), 'and the same JSON (exemplars aside, which it has none of)')
   buffered.reset()
   reference.reset()
