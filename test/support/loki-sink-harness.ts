@@ -6,15 +6,15 @@
 import pino from 'pino'
 import type { Test } from 'tap'
 import type { z } from 'zod'
-import type { StoredLine } from '../../agent/core/types.js'
+import type { LineFeed, StoredLine } from '../../agent/core/types.js'
 import { AgentMetrics } from '../../agent/metrics/internal.js'
 import { LokiSinkConfig, createLokiSink, resolveLokiSinkOptions, type LokiSink } from '../../agent/sinks/loki.js'
 import { formatLabels } from '../../transports/loki/labels.js'
 import { startLokiDouble, type LokiDouble, type LokiDoubleOptions } from './loki-double.js'
 import { MemoryFeed } from './memory-feed.js'
 
-export interface SinkRun {
-  feed: MemoryFeed
+export interface SinkRun<Feed extends LineFeed = MemoryFeed> {
+  feed: Feed
   double: LokiDouble
   metrics: AgentMetrics
   /** Every log line the sink wrote, as JSON text. */
@@ -25,10 +25,10 @@ export interface SinkRun {
 type ConfigInput = Omit<z.input<typeof LokiSinkConfig>, 'type' | 'endpoint'> & { endpoint?: string }
 
 /** Starts a double and a sink pushing to it (fast retries unless `config` says otherwise); both stop at teardown. */
-export async function startSinkRun(
+export async function startSinkRun<Feed extends LineFeed = MemoryFeed>(
   t: Test,
-  { config = {}, double: doubleOptions = {}, env = {}, feed = new MemoryFeed() }: { config?: ConfigInput; double?: LokiDoubleOptions; env?: NodeJS.ProcessEnv; feed?: MemoryFeed } = {},
-): Promise<SinkRun> {
+  { config = {}, double: doubleOptions = {}, env = {}, feed = new MemoryFeed() as unknown as Feed }: { config?: ConfigInput; double?: LokiDoubleOptions; env?: NodeJS.ProcessEnv; feed?: Feed } = {},
+): Promise<SinkRun<Feed>> {
   const double = await startLokiDouble(doubleOptions)
   const logs: string[] = []
   const metrics = new AgentMetrics({ processMetrics: false })

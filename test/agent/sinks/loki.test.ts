@@ -6,6 +6,8 @@ import t from 'tap'
 import { AgentMetrics } from '../../../agent/metrics/internal.js'
 import { LokiSinkConfig, createLokiSink, resolveLokiSinkOptions } from '../../../agent/sinks/loki.js'
 import { formatLabels } from '../../../transports/loki/labels.js'
+import type { LogEvent } from '../../../agent/core/types.js'
+import { Store } from '../../../agent/store/store.js'
 import { MemoryFeed } from '../../support/memory-feed.js'
 import { assertExactlyOnce, metricValue, startSinkRun, waitFor, writeLines } from '../../support/loki-sink-harness.js'
 
@@ -216,4 +218,31 @@ t.test('stop: safe before start and twice; flushes without waiting for max_wait;
   await neverStarted.stop()
   await neverStarted.start()
   t.pass('stop before start, twice, and a start after stop are no-ops')
+})
+
+t.test('lines from the real store ship byte for byte, non-ASCII included, with either encoding and across batches read from memory and from SQLite', async (t) => {
+  for (const encoding of ['protobuf', 'json'] as const) {
+    await t.test(encoding, async (t) => {
+      const dir = mkdtempSync(join(tmpdir(), 'threadline-sink-store-'))
+      t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+      const path = join(dir, 'store.db')
+      const writer = new Store(path)
+      const now = Date.now() - 10_000
+      const texts = ['plain ascii', 'ünïcödé ✓ "quoted"', '日本語のログ', '', 'emoji 🚀 at the end', 'x'.repeat(3000)]
+      const event = (i: number): LogEvent => {
+        const labels = Object.freeze({ service: `svc${i % 2}`, level: 'info', event: 'LOG' })
+        return { tsMs: now + i, tsNanos: i, timeOrigin: 'own', line: `${i} ${texts[i % texts.length]}`, level: 'info', service: labels.service, event: 'LOG', correlationId: null, labels, fields: null, source: 't' }
+      }
+      // Stored by one connection and read by a new one: the first batches only from SQLite, the later ones from memory.
+      writer.append(Array.from({ length: 300 }, (_, i) => event(i)))
+      writer.close()
+      const store = new Store(path)
+      t.teardown(() => store.close())
+      const run = await startSinkRun(t, { config: { encoding, batch: { max_bytes: 4096, max_wait: '20ms' } }, feed: store })
+      store.append(Array.from({ length: 300 }, (_, i) => event(300 + i)))
+      t.ok(await waitFor(() => run.double.count() >= 600, 10_000), 'all delivered')
+      assertExactlyOnce(t, run.double, store.readAfter(0, 1000))
+      t.equal(await metricValue(run.metrics, 'threadline_shipped_bytes_total', { sink: 'main' }), store.readAfter(0, 1000).reduce((n, line) => n + Buffer.byteLength(line.line), 0), 'bytes counted in UTF-8')
+    })
+  }
 })
