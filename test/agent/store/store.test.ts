@@ -15,6 +15,21 @@ function tempStorePath(t: Test): string {
   return join(dir, 'store.db')
 }
 
+const SUBMIT_STREAM = `'{event="ORDER_SUBMIT", level="info", service="auto_executor"}', 'auto_executor', 'info', 'ORDER_SUBMIT'`
+
+/** A store file as an earlier agent left it: meta (schema version, last line id) and streams (stream 1, ORDER_SUBMIT), then `rest`. */
+function earlierStore(path: string, version: number, lastLineId: number | undefined, rest: string): Database.Database {
+  const db = new Database(path)
+  db.exec(`
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    INSERT INTO meta VALUES ('schema_version', '${version}')${lastLineId === undefined ? '' : `, ('last_line_id', '${lastLineId}')`};
+    CREATE TABLE streams (id INTEGER PRIMARY KEY, labels TEXT NOT NULL UNIQUE, service TEXT NOT NULL, level TEXT NOT NULL, event TEXT NOT NULL);
+    INSERT INTO streams VALUES (1, ${SUBMIT_STREAM});
+    ${rest}
+  `)
+  return db
+}
+
 const labelsA = Object.freeze({ service: 'auto_executor', level: 'info', event: 'ORDER_SUBMIT' })
 function event(n: number, overrides: Partial<LogEvent> = {}): LogEvent {
   return {
@@ -220,12 +235,7 @@ t.test('the newest correlation id of an event', async (t) => {
 
 t.test('a version 1 store is upgraded in place: its correlation ids move to the segmented index', async (t) => {
   const path = tempStorePath(t)
-  const v1 = new Database(path)
-  v1.exec(`
-    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-    INSERT INTO meta VALUES ('schema_version', '1');
-    CREATE TABLE streams (id INTEGER PRIMARY KEY, labels TEXT NOT NULL UNIQUE, service TEXT NOT NULL, level TEXT NOT NULL, event TEXT NOT NULL);
-    INSERT INTO streams VALUES (1, '{event="ORDER_SUBMIT", level="info", service="auto_executor"}', 'auto_executor', 'info', 'ORDER_SUBMIT');
+  const v1 = earlierStore(path, 1, undefined, `
     CREATE TABLE lines (id INTEGER PRIMARY KEY, ts_ms INTEGER NOT NULL, ts_nanos INTEGER NOT NULL, read_at_ms INTEGER NOT NULL,
       stream_id INTEGER NOT NULL, correlation_id TEXT, line TEXT NOT NULL);
     CREATE INDEX lines_by_correlation ON lines (correlation_id) WHERE correlation_id IS NOT NULL;
@@ -248,13 +258,8 @@ t.test('a version 1 store is upgraded in place: its correlation ids move to the 
 
 t.test('a version 2 store (a row per line) is upgraded in place to a row per batch: lines, ids, cursors and the index kept', async (t) => {
   const path = tempStorePath(t)
-  const v2 = new Database(path)
-  v2.exec(`
-    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-    INSERT INTO meta VALUES ('schema_version', '2'), ('last_line_id', '5');
-    CREATE TABLE streams (id INTEGER PRIMARY KEY, labels TEXT NOT NULL UNIQUE, service TEXT NOT NULL, level TEXT NOT NULL, event TEXT NOT NULL);
-    INSERT INTO streams VALUES (1, '{event="ORDER_SUBMIT", level="info", service="auto_executor"}', 'auto_executor', 'info', 'ORDER_SUBMIT'),
-      (2, '{event="ORDER_RESPONSE", level="error", service="auto_executor"}', 'auto_executor', 'error', 'ORDER_RESPONSE');
+  const v2 = earlierStore(path, 2, 5, `
+    INSERT INTO streams VALUES (2, '{event="ORDER_RESPONSE", level="error", service="auto_executor"}', 'auto_executor', 'error', 'ORDER_RESPONSE');
     CREATE TABLE lines (id INTEGER PRIMARY KEY, ts_ms INTEGER NOT NULL, ts_nanos INTEGER NOT NULL, read_at_ms INTEGER NOT NULL, stream_id INTEGER NOT NULL, line TEXT NOT NULL);
     CREATE TABLE correlations (segment INTEGER NOT NULL, correlation_id TEXT NOT NULL, line_id INTEGER NOT NULL, PRIMARY KEY (segment, correlation_id, line_id)) WITHOUT ROWID;
     CREATE TABLE checkpoints (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -281,12 +286,7 @@ t.test('a version 2 store (a row per line) is upgraded in place to a row per bat
 
 t.test('a version 3 store (text as a string, lengths in UTF-16 units) is read, measured, cut and appended to as it was', async (t) => {
   const path = tempStorePath(t)
-  const v3 = new Database(path)
-  v3.exec(`
-    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-    INSERT INTO meta VALUES ('schema_version', '3'), ('last_line_id', '3');
-    CREATE TABLE streams (id INTEGER PRIMARY KEY, labels TEXT NOT NULL UNIQUE, service TEXT NOT NULL, level TEXT NOT NULL, event TEXT NOT NULL);
-    INSERT INTO streams VALUES (1, '{event="ORDER_SUBMIT", level="info", service="auto_executor"}', 'auto_executor', 'info', 'ORDER_SUBMIT');
+  const v3 = earlierStore(path, 3, 3, `
     CREATE TABLE checkpoints (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     CREATE TABLE batches (first_id INTEGER PRIMARY KEY, count INTEGER NOT NULL, read_at_ms INTEGER NOT NULL, meta BLOB NOT NULL, text TEXT NOT NULL);
     CREATE INDEX batches_by_read_at ON batches (read_at_ms);
