@@ -83,7 +83,7 @@ function metaOf(row: Pick<BatchRow, 'count' | 'meta'>): { times: Float64Array; f
  * in bytes, or in UTF-16 units for schema 3's string rows.
  */
 export function eachLine(
-  row: BatchRow,
+  row: Pick<BatchRow, 'firstId' | 'count' | 'meta'>,
   from: number,
   each: (id: number, tsMs: number, tsNanos: number, streamId: number, at: number, length: number) => boolean,
 ): void {
@@ -113,20 +113,19 @@ export function decodeBatch(row: BatchRow, from: number, each: (id: number, line
  * passes then (else null).
  */
 export function measureBatch(row: BatchSpan & { meta: Buffer; text: Buffer | string | null }, from: number, maxBytes: number, into: MeasuredLines): void {
-  const { fields } = metaOf(row)
   const { text } = row
-  let at = 0
-  if (typeof text === 'string') for (let i = 0; i < from; i++) at += fields[3 * i + 2]!
-  for (let i = from; i < row.count; i++) {
-    const length = fields[3 * i + 2]!
+  eachLine(row, from, (id, _tsMs, _tsNanos, _streamId, at, length) => {
     const bytes = typeof text === 'string' ? Buffer.byteLength(text.slice(at, at + length)) : length
-    at += length
-    if (into.count > 0 && into.bytes + bytes > maxBytes) return void (into.full = true)
+    if (into.count > 0 && into.bytes + bytes > maxBytes) {
+      into.full = true
+      return false
+    }
     into.count++
     into.bytes += bytes
-    into.lastId = row.firstId + i
-    if (into.bytes >= maxBytes) return void (into.full = true)
-  }
+    into.lastId = id
+    into.full = into.bytes >= maxBytes
+    return !into.full
+  })
 }
 
 /** The row's lines with ids above `throughId`, as a row of their own (retention deleting part of a batch). */

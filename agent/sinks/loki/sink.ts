@@ -210,7 +210,7 @@ export function createLokiSink(options: LokiSinkOptions, { id, feed, metrics, lo
   }
 
   /** Reads the lines of `pending` and encodes them; lines Loki could not parse the labels of are dropped here. */
-  function encodeBatch(pending: Pending): Push[] {
+  function pushesOf(pending: Pending): Push[] {
     // Retention may have taken the oldest of them meanwhile (and counted them): then more lines come back than measured.
     const batch = feed.readAfter(pending.afterId, pending.count).filter((line) => line.id <= pending.lastId)
     const wellFormed = batch.filter(isWellFormed)
@@ -256,7 +256,7 @@ export function createLokiSink(options: LokiSinkOptions, { id, feed, metrics, lo
           await sleep(waitLeft, feed.waitForLines(pending.lastId, waitLeft), stopRequested)
           continue
         }
-        if (!(await deliverPushes(encodeBatch(pending)))) return
+        if (!(await deliverPushes(pushesOf(pending)))) return
         commit(pending.lastId)
         pending = nothingAfter(pending.lastId)
         updateBacklogGauges()
