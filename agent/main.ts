@@ -11,11 +11,12 @@ import { AGENT_FLAGS, toAgentFlags, type AgentFlags } from './cli/agent-args.js'
 import { defineCommand } from './cli/command.js'
 import { SUMMARIES } from './cli/commands.js'
 import { ConfigError } from './config/errors.js'
-import { loadAgentConfig, type LoadedConfig } from './config/load.js'
+import type { LoadedConfig } from './config/load.js'
+import { loadAgentConfigInChild } from './config/load-in-child.js'
 import { AgentMetrics } from './metrics/internal.js'
 import { createPluginsOnlyAgent, isPluginsOnly } from './plugins-agent.js'
 import { createPluginHost } from './plugins/host.js'
-import { LOKI_ENV_HELP } from './sinks/loki/config.js'
+import { LOKI_ENV_HELP } from './sinks/loki/env-help.js'
 
 export const agentCommand = defineCommand({
   name: 'agent',
@@ -36,7 +37,7 @@ export const agentCommand = defineCommand({
 async function runAgent(flags: AgentFlags): Promise<number> {
   let loaded
   try {
-    loaded = loadAgentConfig(flags)
+    loaded = loadAgentConfigInChild(flags)
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`threadline agent: ${error.message}\n`)

@@ -7,7 +7,8 @@
  */
 import { AgentMetrics } from '../agent/metrics/internal.js'
 import type { RawLine } from '../agent/core/types.js'
-import { TransformsConfig, createTransform } from '../agent/transforms/index.js'
+import { TransformsConfig } from '../agent/transforms/config.js'
+import { createTransform } from '../agent/transforms/index.js'
 import { bestNsPerLine } from './measure.js'
 import type { BenchResult } from './result.js'
 

@@ -6,7 +6,8 @@
  */
 import { CORRELATION_ID_RULE, isValidCorrelationId } from '../../sdk/correlation-id.js'
 import { parseDuration } from '../config/units.js'
-import { LOKI_ENV_HELP, LokiSinkConfig, resolveLokiSinkOptions } from '../sinks/loki/config.js'
+import { LokiSinkConfig, resolveLokiSinkOptions } from '../sinks/loki/config.js'
+import { LOKI_ENV_HELP } from '../sinks/loki/env-help.js'
 import { BackendUnreachableError } from '../trace/backend-error.js'
 import type { LokiLookupOptions } from '../trace/loki-lookup.js'
 import { lookUpTrace, type LineBackend } from '../trace/lookup.js'

@@ -6,7 +6,9 @@
 import { readFileSync } from 'node:fs'
 import { parseDocument } from 'yaml'
 import type { AgentFlags } from '../cli/agent-args.js'
-import { resolveSink, type ResolvedSink } from '../sinks/index.js'
+import { deepFreeze } from '../core/deep-freeze.js'
+import type { ResolvedSink } from '../sinks/index.js'
+import { resolveSink } from '../sinks/resolve.js'
 import { ConfigError, describeIssues } from './errors.js'
 import { AgentConfig } from './schema.js'
 import { keysAt } from './schema-keys.js'
@@ -97,12 +99,4 @@ function applyFlags(raw: RawObject, flags: AgentFlags, env: NodeJS.ProcessEnv): 
     const loki = (sinks.loki as RawObject | undefined) ?? { type: 'loki' }
     sinks.loki = { ...loki, endpoint: lokiUrl }
   }
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value)
-    for (const child of Object.values(value)) deepFreeze(child)
-  }
-  return value
 }

@@ -6,24 +6,23 @@
 import { z } from 'zod'
 import { parseListen } from '../http/server.js'
 import { MetricsConfig } from '../metrics/rules/config.js'
-import { ON_AGENT, plugins } from '../plugins/index.js'
+import { pluginConfigs } from '../plugins/configs.js'
+import { ON_AGENT } from '../plugins/define.js'
 import { LokiSinkConfig } from '../sinks/loki/config.js'
-import { sources } from '../sources/index.js'
+import { sourceConfigs } from '../sources/configs.js'
 import { TransformsConfig } from '../transforms/config.js'
 import { bytes, duration } from './zod-units.js'
 
 /** Component ids name metrics labels and cursors: keep them plain. */
 const componentId = z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/, { error: 'expected a component id of 1 to 64 letters, digits, "_" or "-"' })
 
-const [firstSource, ...otherSources] = Object.values(sources).map((definition) => definition.config)
-export const SourceConfig = z.discriminatedUnion('type', [firstSource!, ...otherSources])
+export const SourceConfig = z.discriminatedUnion('type', sourceConfigs)
 export type SourceConfig = z.output<typeof SourceConfig>
 
 export const SinkConfig = z.discriminatedUnion('type', [LokiSinkConfig])
 export type SinkConfig = z.output<typeof SinkConfig>
 
-const [firstPlugin, ...otherPlugins] = Object.values(plugins).map((definition) => definition.config)
-export const PluginConfig = z.discriminatedUnion('type', [firstPlugin!, ...otherPlugins])
+export const PluginConfig = z.discriminatedUnion('type', pluginConfigs)
 export type PluginConfig = z.output<typeof PluginConfig>
 
 /**

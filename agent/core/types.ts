@@ -5,7 +5,6 @@
  * once the batch (and the position reached) is durably committed.
  */
 import type { Logger } from 'pino'
-import type { z } from 'zod'
 import type { AgentMetrics } from '../metrics/internal.js'
 
 export const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'unknown'] as const
@@ -98,17 +97,14 @@ export interface SourceContext extends ComponentContext {
   emit(batch: SourceBatch): Promise<void>
 }
 
-/** A source's config schema: a zod object with a `type` literal, so the config can pick a source by it. */
-export type SourceSchema = z.ZodType & z.core.$ZodTypeDiscriminable
-
-export interface SourceDefinition<Schema extends SourceSchema> {
+/** A source type: how it reads, given its validated config (its schema is in ../sources/configs.ts). */
+export interface SourceDefinition<Config> {
   type: string
   description: string
-  config: Schema
-  create(config: z.output<Schema>, ctx: SourceContext): Lifecycle
+  create(config: Config, ctx: SourceContext): Lifecycle
 }
 
-export function defineSource<Schema extends SourceSchema>(definition: SourceDefinition<Schema>): SourceDefinition<Schema> {
+export function defineSource<Config>(definition: SourceDefinition<Config>): SourceDefinition<Config> {
   return definition
 }
 /** A line as the store holds it, read back by sinks in id order. */

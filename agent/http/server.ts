@@ -6,7 +6,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { Registry } from 'prom-client'
+import { Registry } from '../metrics/prom-client.js'
 import type { Lifecycle } from '../core/types.js'
 
 /** A route: answers and returns true, or returns false to pass to the next. */

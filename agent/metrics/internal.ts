@@ -3,7 +3,7 @@
  * one). Every component receives this object and records into it, so each
  * source and sink reports the same families, told apart by labels.
  */
-import { Counter, Gauge, Histogram, Registry } from 'prom-client'
+import { Counter, Gauge, Histogram, Registry } from './prom-client.js'
 import { registerProcessMetrics } from './process.js'
 
 export type DropReason =

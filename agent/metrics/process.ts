@@ -5,7 +5,7 @@
  * client conventions (`process_*` names, base units).
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks'
-import { Counter, Gauge, type Registry } from 'prom-client'
+import { Counter, Gauge, type Registry } from './prom-client.js'
 
 export function registerProcessMetrics(registry: Registry): void {
   const registers = [registry]

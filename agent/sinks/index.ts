@@ -1,13 +1,14 @@
 /**
  * The sinks, registered explicitly (nothing registers itself on import).
  * A sink reads the store through its own cursor; its options are resolved
- * at start-up (secrets read from their files or the environment), so a
- * missing password file fails `--check-config` and start, not the first push.
+ * with the config (./resolve.ts: secrets read from their files or the
+ * environment), so a missing password file fails `--check-config` and
+ * start, not the first push.
  */
 import type { Logger } from 'pino'
 import type { LineFeed } from '../core/types.js'
 import type { AgentMetrics } from '../metrics/internal.js'
-import { resolveLokiSinkOptions, type LokiSinkConfig, type LokiSinkOptions } from './loki/config.js'
+import type { LokiSinkOptions } from './loki/config.js'
 import { createLokiSink, type LokiSink } from './loki/sink.js'
 
 export { cursorNameOf } from './cursor-name.js'
@@ -19,11 +20,6 @@ export interface SinkContext {
   feed: LineFeed
   metrics: AgentMetrics
   log: Logger
-}
-
-/** Reads what a sink's config points at (secret files, LOKI_* variables); throws naming what is missing. */
-export function resolveSink(config: LokiSinkConfig, env: NodeJS.ProcessEnv): ResolvedSink {
-  return { type: 'loki', options: resolveLokiSinkOptions(config, env) }
 }
 
 /** Builds a sink from its resolved options. */

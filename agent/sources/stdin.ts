@@ -3,26 +3,11 @@
  * the input ends, then reports it through `ended` so the agent can flush and
  * exit. Standard input cannot be re-read, so it keeps no checkpoint.
  */
-import { z } from 'zod'
-import { bytes } from '../config/zod-units.js'
 import type { Lifecycle, RawLine, SourceContext, SourceDefinition } from '../core/types.js'
 import { LineSplitter } from './line-splitter.js'
+import type { StdinSourceConfig } from './stdin-config.js'
 
 const BATCH_LINES = 1000
-
-export const StdinSourceConfig = z
-  .object({
-    type: z.literal('stdin'),
-    /** The service of lines that name none (given to the pipeline as `origin.service`). */
-    service: z.string().min(1).optional(),
-    /** A line over this size is cut to it (counted in threadline_lines_truncated_total). */
-    max_line_bytes: bytes()
-      .default(256 * 1024)
-      .refine((n) => n >= 1, { error: 'expected max_line_bytes of at least 1' }),
-  })
-  .strict()
-
-export type StdinSourceConfig = z.output<typeof StdinSourceConfig>
 
 /** A source that runs out: `ended` resolves once its input ended and every line read was committed (or once it was stopped). */
 export interface EndingLifecycle extends Lifecycle {
@@ -35,7 +20,7 @@ export function isEnding(lifecycle: Lifecycle): lifecycle is EndingLifecycle {
 }
 
 /** The stdin definition: its lifecycle also has `ended`. */
-export type StdinSourceDefinition = Omit<SourceDefinition<typeof StdinSourceConfig>, 'create'> & {
+export type StdinSourceDefinition = Omit<SourceDefinition<StdinSourceConfig>, 'create'> & {
   create(config: StdinSourceConfig, ctx: SourceContext): EndingLifecycle
 }
 
@@ -44,9 +29,8 @@ export function stdinSource(input: NodeJS.ReadableStream): StdinSourceDefinition
   return {
     type: 'stdin',
     description: 'Read lines from standard input until it ends.',
-    config: StdinSourceConfig,
     create: (config, ctx) => readLines(input, config, ctx),
-  } satisfies SourceDefinition<typeof StdinSourceConfig> & StdinSourceDefinition
+  } satisfies SourceDefinition<StdinSourceConfig> & StdinSourceDefinition
 }
 
 function readLines(input: NodeJS.ReadableStream, config: StdinSourceConfig, ctx: SourceContext): EndingLifecycle {

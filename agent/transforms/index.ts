@@ -5,15 +5,13 @@
  */
 import type { LogEvent, RawLine } from '../core/types.js'
 import type { AgentMetrics } from '../metrics/internal.js'
-import { TransformsConfig } from './config.js'
+import type { TransformsConfig } from './config.js'
 import { correlationIdOf } from './correlation-id.js'
 import { createLabeller, eventOf, serviceOf } from './labels.js'
 import { levelOf } from './level.js'
 import { PARSE_MAX_CHARS, contentStart, parseJsonObject, withoutTrailingCr } from './parse-json.js'
 import { createTimestamper } from './timestamp.js'
 import { truncateUtf8 } from './truncate.js'
-
-export { TransformsConfig }
 
 /** Turns one raw line into an event, or null when the line is dropped (empty, counted). Never throws on any input. */
 export type Transform = (raw: RawLine, sourceId: string) => LogEvent | null

@@ -8,6 +8,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { Redis } from 'ioredis'
 import pino from 'pino'
 import type { Test } from 'tap'
+import { PluginConfig } from '../../agent/config/schema.js'
 import type { PluginInstance } from '../../agent/plugins/define.js'
 import { plugins } from '../../agent/plugins/index.js'
 import { startRedis, type RedisServer } from './redis-server.js'
@@ -17,7 +18,7 @@ type PluginType = keyof typeof plugins
 /** A plugin of `type` built from raw (YAML-shaped) config, its clock pinned to `now()`. */
 export function createPlugin(type: PluginType, raw: Record<string, unknown>, now: () => number = Date.now): PluginInstance {
   const definition = plugins[type]
-  const config = definition.config.parse({ type, ...raw })
+  const config = PluginConfig.parse({ type, ...raw })
   const create = definition.create as (config: unknown, ctx: Parameters<typeof definition.create>[1]) => PluginInstance
   return create(config, { id: type, log: pino({ level: 'silent' }), now })
 }

@@ -4,7 +4,7 @@
  * label object on every `inc()`, even through a cached `labels()` child; on
  * the every-line path (`log_messages_total`) that hash was most of the cost.
  */
-import { Counter, Gauge } from 'prom-client'
+import { Counter, Gauge } from '../prom-client.js'
 import type { Metric, Registry } from 'prom-client'
 
 /** One series' running value. */

@@ -6,13 +6,40 @@
 import { z } from 'zod'
 import { duration } from '../../config/zod-units.js'
 import { builtInRules } from './defaults.js'
-import { Match } from './predicate.js'
+import { pairMetricNames } from './exposition.js'
+import { anchored, type Condition, type Match as MatchType, type Scalar as ScalarType } from './predicate.js'
 
 const METRIC_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/
 /** Prometheus' default buckets, for histograms that name none. */
 const DEFAULT_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
-/** Divisors from a field's unit to the base unit Prometheus expects (seconds for time). */
-export const UNIT_DIVISORS = { s: 1, ms: 1e3, us: 1e6, ns: 1e9, none: 1 } as const
+
+const Scalar: z.ZodType<ScalarType> = z.union([z.string(), z.number(), z.boolean()])
+
+const ConditionSchema: z.ZodType<Condition> = z.lazy(() =>
+  z.union([
+    Scalar,
+    z.object({ in: z.array(Scalar).min(1) }).strict(),
+    z
+      .object({
+        regex: z.string().refine(compiles, { message: 'not a valid regular expression' }),
+      })
+      .strict(),
+    z.object({ not: ConditionSchema }).strict(),
+    z.object({ exists: z.boolean() }).strict(),
+  ]),
+)
+
+/** A rule's `match`: field name → condition (./predicate.ts compiles it). */
+export const Match: z.ZodType<MatchType> = z.record(z.string().regex(/^[A-Za-z_][\w.-]*$/, 'expected a field name'), ConditionSchema)
+
+function compiles(source: string): boolean {
+  try {
+    anchored(source)
+    return true
+  } catch {
+    return false
+  }
+}
 
 const MetricName = z
   .string()
@@ -102,21 +129,6 @@ export type Rule = z.output<typeof Rule>
 export type CounterRule = z.output<typeof CounterRule>
 export type HistogramRule = z.output<typeof HistogramRule>
 export type PairRule = z.output<typeof PairRule>
-
-/** Names of the metric families a pair rule produces, by role. */
-export function pairMetricNames(prefix: string) {
-  return {
-    started: `${prefix}_started_total`,
-    completed: `${prefix}_completed_total`,
-    unanswered: `${prefix}_unanswered_total`,
-    pending: `${prefix}_pending`,
-    duration: `${prefix}_duration_seconds`,
-    late: `${prefix}_late_total`,
-    orphanEnds: `${prefix}_orphan_ends_total`,
-    duplicateStarts: `${prefix}_duplicate_starts_total`,
-    duplicateEnds: `${prefix}_duplicate_ends_total`,
-  }
-}
 
 /** Every name a rule puts in the exposition: family names and histogram series names. */
 function exposedNames(rule: Rule): string[] {

@@ -1,7 +1,8 @@
 /** `type: histogram`: a numeric field of matching lines, converted to its base unit. */
 import { BufferedHistogram } from './buffered.js'
 import type { LogEvent } from '../../core/types.js'
-import { UNIT_DIVISORS, type HistogramRule } from './config.js'
+import type { HistogramRule } from './config.js'
+import { UNIT_DIVISORS } from './exposition.js'
 import { compileMatch, fieldReader } from './predicate.js'
 import type { LineRule, RuleContext } from './rule-context.js'
 

@@ -9,7 +9,8 @@
  */
 import type { LogEvent } from '../../core/types.js'
 import { BufferedCounter, BufferedGauge, BufferedHistogram, type Cell } from './buffered.js'
-import { pairMetricNames, type PairRule } from './config.js'
+import type { PairRule } from './config.js'
+import { pairMetricNames } from './exposition.js'
 import type { LineClock } from './line-clock.js'
 import type { LineClocks } from './line-clocks.js'
 import type { PairEntry, PairJournal } from './pair-journal.js'

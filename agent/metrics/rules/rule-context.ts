@@ -2,7 +2,7 @@
  * What every rule shares: the engine's Registry, the label cap, and the
  * engine's own counters of what it could not use.
  */
-import { Counter, Registry } from 'prom-client'
+import { Counter, Registry } from '../prom-client.js'
 import type { LogEvent } from '../../core/types.js'
 import { SeriesByLabels } from './series-by-labels.js'
 

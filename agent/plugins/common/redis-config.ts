@@ -4,7 +4,7 @@
  * and gets pasted into tickets): it comes from a file or an environment
  * variable, read once when the plugin is created, and never logged.
  */
-import { accessSync, constants, readFileSync } from 'node:fs'
+import { accessSync, constants } from 'node:fs'
 import { z } from 'zod'
 import { duration } from '../../config/zod-units.js'
 
@@ -71,10 +71,3 @@ export const RedisConfig = z
   .prefault({})
 
 export type RedisConfig = z.output<typeof RedisConfig>
-
-/** The password the config points at, if any (validation checked that the file is readable and the variable set). */
-export function redisPassword(config: RedisConfig, env: NodeJS.ProcessEnv = process.env): string | undefined {
-  if (config.password_file) return readFileSync(config.password_file, 'utf8').replace(/\r?\n$/, '')
-  if (config.password_env) return env[config.password_env]
-  return undefined
-}

@@ -14,10 +14,11 @@
  *   connection) waits for it within the same deadline; one that finds the
  *   client between attempts (Redis refused the last one) fails at once.
  */
+import { readFileSync } from 'node:fs'
 import type { Redis } from 'ioredis'
 import type { Logger } from 'pino'
 import type { Lifecycle } from '../../core/types.js'
-import { redisPassword, type RedisConfig } from './redis-config.js'
+import type { RedisConfig } from './redis-config.js'
 
 const MAX_RECONNECT_DELAY_MS = 1_000
 /** ioredis states in which a connection attempt is under way and `ready` may follow. */
@@ -113,4 +114,11 @@ export function createRedisReader(config: RedisConfig, log: Logger): RedisReader
       })
     },
   }
+}
+
+/** The password the config points at, if any (validation checked that the file is readable and the variable set). */
+function redisPassword(config: RedisConfig, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (config.password_file) return readFileSync(config.password_file, 'utf8').replace(/\r?\n$/, '')
+  if (config.password_env) return env[config.password_env]
+  return undefined
 }

@@ -8,7 +8,7 @@
  * `<prefix>_redis_up` to 0 instead of failing the scrape.
  */
 import type { Redis } from 'ioredis'
-import { Counter, Gauge, Registry } from 'prom-client'
+import { Counter, Gauge, Registry } from '../../metrics/prom-client.js'
 import type { PluginContext, PluginInstance } from '../define.js'
 import { buildInfo } from '../../core/build-info.js'
 import type { RedisConfig } from './redis-config.js'

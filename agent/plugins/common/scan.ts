@@ -5,19 +5,7 @@
  * keys found so far; the README says how to size `scan` or list the keys.
  */
 import type { Redis } from 'ioredis'
-import { z } from 'zod'
-
-export const ScanConfig = z
-  .object({
-    /** COUNT hint of each SCAN call. */
-    count: z.number().int().min(1).default(1000),
-    /** SCAN calls per scrape at most (count × max_calls keys examined). */
-    max_calls: z.number().int().min(1).default(100),
-  })
-  .strict()
-  .prefault({})
-
-export type ScanConfig = z.output<typeof ScanConfig>
+import type { ScanConfig } from './scan-config.js'
 
 /** Keys matching `pattern`, de-duplicated (SCAN may return a key twice), from at most `max_calls` SCAN calls. */
 export async function scanKeys(redis: Redis, pattern: string, { count, max_calls }: ScanConfig): Promise<string[]> {

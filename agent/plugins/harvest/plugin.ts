@@ -4,13 +4,12 @@
  */
 import { createRedisScrape } from '../common/redis-scrape.js'
 import { definePlugin } from '../define.js'
-import { HarvestConfig } from './config.js'
+import type { HarvestConfig } from './config.js'
 import { readProposals, type Proposal } from './read.js'
 
-export default definePlugin({
+export default definePlugin<HarvestConfig>({
   type: 'harvest',
   description: "Harvest proposals' last update, kill score and action from Redis hashes, as the Python harvest-metrics exporter served them.",
-  config: HarvestConfig,
   create(config, ctx) {
     const scrape = createRedisScrape<Proposal[]>({
       prefix: 'quantum_harvest',

@@ -5,8 +5,8 @@
  */
 import { z } from 'zod'
 import { RedisConfig } from '../common/redis-config.js'
-import { ScanConfig } from '../common/scan.js'
-import { pluginListen } from '../define.js'
+import { ScanConfig } from '../common/scan-config.js'
+import { pluginListen } from '../common/listen-config.js'
 
 export const SafetyTelemetryConfig = z
   .object({

@@ -6,13 +6,12 @@
  */
 import { createRedisScrape } from '../common/redis-scrape.js'
 import { definePlugin } from '../define.js'
-import { SafetyTelemetryConfig } from './config.js'
+import type { SafetyTelemetryConfig } from './config.js'
 import { readSafety, TOP_RANKS, type SafetySnapshot } from './read.js'
 
-export default definePlugin({
+export default definePlugin<SafetyTelemetryConfig>({
   type: 'safety_telemetry',
   description: 'Safe mode, faults, trade intents and rate buckets from Redis, as the Python safety-telemetry exporter served them.',
-  config: SafetyTelemetryConfig,
   create(config, ctx) {
     // The newest fault entry id already counted in faults_observed_total; set by the first successful read.
     let countedUpTo: string | undefined

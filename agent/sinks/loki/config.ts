@@ -10,14 +10,6 @@ import { bytes, duration } from '../../config/zod-units.js'
 
 const PUSH_PATH = '/loki/api/v1/push'
 
-/** The LOKI_* variables `resolveLokiSinkOptions` reads, for the --help of every command that talks to Loki. */
-export const LOKI_ENV_HELP = {
-  LOKI_USERNAME: 'basic-auth user for Loki',
-  LOKI_PASSWORD: 'basic-auth password for Loki (never logged)',
-  LOKI_PASSWORD_FILE: 'file holding that password',
-  LOKI_TENANT_ID: 'X-Scope-OrgID sent to Loki',
-} as const
-
 /** A base URL gets Loki's push path appended; a URL already ending in it is kept. */
 function pushEndpoint(value: string, ctx: z.RefinementCtx): string {
   let url: URL

@@ -2,7 +2,7 @@
 import { defineSource } from '../../core/types.js'
 import { errorType } from '../errors.js'
 import { createFollower } from '../file/follower.js'
-import { DockerSourceConfig } from './config.js'
+import type { DockerSourceConfig } from './config.js'
 import { containerLogs } from './containers.js'
 import { dockerDecoder } from './decode.js'
 
@@ -13,10 +13,9 @@ import { dockerDecoder } from './decode.js'
  */
 const MAX_RECORD_BYTES = 1024 * 1024
 
-export default defineSource({
+export default defineSource<DockerSourceConfig>({
   type: 'docker',
   description: "Follow Docker json-file logs of containers matched by name, joining Docker's 16 KiB partial lines.",
-  config: DockerSourceConfig,
   create(config, ctx) {
     const logs = containerLogs(config.root, config.containers, (error, path) => {
       const type = errorType(error)

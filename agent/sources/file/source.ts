@@ -2,7 +2,7 @@
 import { defineSource, type RawLine } from '../../core/types.js'
 import { fileGlobs } from '../glob.js'
 import { errorType } from '../errors.js'
-import { FileSourceConfig } from './config.js'
+import type { FileSourceConfig } from './config.js'
 import { createFollower } from './follower.js'
 import type { LineDecoder } from './tailer.js'
 
@@ -16,10 +16,9 @@ function plainLines(origin: Readonly<Record<string, string>>): LineDecoder {
   }
 }
 
-export default defineSource({
+export default defineSource<FileSourceConfig>({
   type: 'file',
   description: 'Follow log files matched by globs, across rotation by rename and by copytruncate.',
-  config: FileSourceConfig,
   create(config, ctx) {
     const globs = fileGlobs(config.include, config.exclude)
     return createFollower({

@@ -9,7 +9,7 @@ import { defineSource, type RawLine } from '../../core/types.js'
 import { backoffDelay } from '../../../transports/loki/backoff.js'
 import { truncateUtf8 } from '../../transforms/truncate.js'
 import { LineSplitter } from '../line-splitter.js'
-import { JournaldSourceConfig } from './config.js'
+import type { JournaldSourceConfig } from './config.js'
 import { entryReader, journalctlArgs } from './entry.js'
 
 /** journalctl's JSON for one entry: far over any MESSAGE we keep, yet bounded (journald accepts entries of hundreds of MiB). */
@@ -24,10 +24,9 @@ interface Exit {
   entries: number
 }
 
-export default defineSource({
+export default defineSource<JournaldSourceConfig>({
   type: 'journald',
   description: 'Follow the systemd journal of chosen units through journalctl, resuming after the committed cursor.',
-  config: JournaldSourceConfig,
   create(config, ctx) {
     const key = `journald:${ctx.id}`
     const readEntry = entryReader()

@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { parseAgentFlags } from '../../../agent/cli/agent-args.js'
 import { ConfigError } from '../../../agent/config/errors.js'
 import { loadAgentConfig } from '../../../agent/config/load.js'
+import { loadAgentConfigInChild } from '../../../agent/config/load-in-child.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'threadline-config-'))
 t.teardown(() => rmSync(dir, { recursive: true, force: true }))
@@ -129,4 +130,32 @@ t.test('bad flags are refused by name', async (t) => {
   t.throws(() => parseAgentFlags(['--tial', 'x']), /unknown flag --tial, did you mean --tail\?/)
   t.throws(() => parseAgentFlags(['--config']), /--config needs a value/)
   t.throws(() => parseAgentFlags(['stray']), /unexpected argument stray/)
+})
+
+t.test('loaded in a child process: the same config, frozen, and the same errors', async (t) => {
+  const path = configFile(
+    'child.yaml',
+    `
+sources:
+  app: { type: file, include: ["/var/log/app/*.log"], service: auto_executor }
+sinks:
+  loki: { type: loki, endpoint: "http://loki:3100", batch: { max_wait: 250ms } }
+metrics:
+  rules:
+    - { type: counter, name: rejects_total, help: rejected orders, match: { status: { in: [REJECTED, ERROR] } } }
+`,
+  )
+  const flags = parseAgentFlags(['--config', path, '--label', 'env=prod'])
+  const env = { LOKI_USERNAME: 'bob', LOKI_PASSWORD: 's3cret' }
+  const inChild = loadAgentConfigInChild(flags, env)
+  t.same(inChild, loadAgentConfig(flags, env), 'what load.ts gives in this process')
+  t.equal(inChild.sinks.loki!.options.basicAuth?.password, 's3cret', 'secrets come back over the pipe')
+  t.ok(Object.isFrozen(inChild.config.sources.app), 'frozen again after the trip')
+
+  const bad = parseAgentFlags(['--config', configFile('bad-child.yaml', 'sinks:\n  loki: { type: loki, endpiont: "http://loki:3100" }\n')])
+  const inProcess = t.throws(() => loadAgentConfig(bad, {}))
+  const error = t.throws(() => loadAgentConfigInChild(bad, {})) as ConfigError | undefined
+  t.ok(error instanceof ConfigError, 'a ConfigError')
+  t.same(error?.problems, (inProcess as ConfigError).problems, 'with the same problems')
+  t.equal(error?.message, (inProcess as ConfigError).message)
 })

@@ -19,7 +19,7 @@ for (const [type, definition] of Object.entries(plugins) as Array<[keyof typeof 
   t.test(`${type}: the plugin contract`, async (t) => {
     t.equal(definition.type, type, 'registered under its own type')
     t.ok(definition.description.length > 20, 'described')
-    t.ok(definition.config.safeParse({ type }).success, 'defaults validate')
+    t.ok(PluginConfig.safeParse({ type }).success, 'defaults validate')
 
     const idle = createPlugin(type, {})
     await idle.stop()

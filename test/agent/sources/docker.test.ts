@@ -2,6 +2,7 @@ import t from 'tap'
 import type { Test } from 'tap'
 import { appendFileSync, mkdirSync, renameSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { DockerSourceConfig } from '../../../agent/sources/docker/config.js'
 import docker from '../../../agent/sources/docker/source.js'
 import { rfc3339ToNs } from '../../../agent/sources/docker/decode.js'
 import { createSourceHarness, type SourceHarness } from '../../support/source-harness.js'
@@ -21,16 +22,16 @@ const ID_B = 'b'.repeat(64)
 const ID_C = 'c'.repeat(64)
 
 function startSource(t: Test, harness: SourceHarness, config: Record<string, unknown>) {
-  const source = docker.create(docker.config.parse({ type: 'docker', root: harness.dir, poll_interval: '20ms', rotate_wait: '100ms', ...config }), harness.ctx)
+  const source = docker.create(DockerSourceConfig.parse({ type: 'docker', root: harness.dir, poll_interval: '20ms', rotate_wait: '100ms', ...config }), harness.ctx)
   t.teardown(() => source.stop())
   return source
 }
 
 t.test('config: defaults apply and a typo fails with its name', async (t) => {
-  const parsed = docker.config.parse({ type: 'docker', containers: ['quantum_*'] })
+  const parsed = DockerSourceConfig.parse({ type: 'docker', containers: ['quantum_*'] })
   t.equal(parsed.root, '/var/lib/docker/containers')
   t.equal(parsed.read_from, 'beginning')
-  const typo = docker.config.safeParse({ type: 'docker', container: ['quantum_*'] })
+  const typo = DockerSourceConfig.safeParse({ type: 'docker', container: ['quantum_*'] })
   t.notOk(typo.success)
   t.match(JSON.stringify(typo.error?.issues), /container/)
 })
@@ -79,7 +80,7 @@ t.test('joins partial records; the checkpoint stays before an incomplete line; a
   appendFileSync(log, record(`${big.slice(32768)}\n`))
   const second = createSourceHarness({ checkpoints: new Map(first.checkpoints) })
   t.teardown(second.cleanup)
-  const again = docker.create(docker.config.parse({ type: 'docker', root: first.dir, containers: ['quantum_api'], poll_interval: '20ms' }), second.ctx)
+  const again = docker.create(DockerSourceConfig.parse({ type: 'docker', root: first.dir, containers: ['quantum_api'], poll_interval: '20ms' }), second.ctx)
   t.teardown(() => again.stop())
   await again.start()
   await second.waitFor(() => second.texts().some((text) => text.length > 20), 'the joined line')

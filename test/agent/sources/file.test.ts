@@ -2,6 +2,7 @@ import t from 'tap'
 import type { Test } from 'tap'
 import { appendFileSync, closeSync, copyFileSync, ftruncateSync, mkdirSync, openSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
+import { FileSourceConfig } from '../../../agent/sources/file/config.js'
 import file from '../../../agent/sources/file/source.js'
 import type { Lifecycle } from '../../../agent/core/types.js'
 import { createSourceHarness, type SourceHarness, type SourceHarnessOptions } from '../../support/source-harness.js'
@@ -12,7 +13,7 @@ async function follow(t: Test, config: Record<string, unknown>, options: SourceH
   const harness = createSourceHarness(options)
   const dir = options.dir ?? harness.dir
   t.teardown(harness.cleanup)
-  const parsed = file.config.parse({ type: 'file', include: [join(dir, '*.log')], poll_interval: '20ms', rotate_wait: '200ms', ...config })
+  const parsed = FileSourceConfig.parse({ type: 'file', include: [join(dir, '*.log')], poll_interval: '20ms', rotate_wait: '200ms', ...config })
   const source = file.create(parsed, harness.ctx)
   t.teardown(() => source.stop())
   await source.start()
@@ -20,21 +21,21 @@ async function follow(t: Test, config: Record<string, unknown>, options: SourceH
 }
 
 t.test('config: defaults apply and a typo fails with its name', async (t) => {
-  const parsed = file.config.parse({ type: 'file', include: ['/var/log/*.log'] })
+  const parsed = FileSourceConfig.parse({ type: 'file', include: ['/var/log/*.log'] })
   t.same(
     { read_from: parsed.read_from, poll_interval: parsed.poll_interval, fingerprint_bytes: parsed.fingerprint_bytes, max_line_bytes: parsed.max_line_bytes, exclude: parsed.exclude },
     { read_from: 'beginning', poll_interval: 250, fingerprint_bytes: 1024, max_line_bytes: 256 * 1024, exclude: [] },
   )
-  const typo = file.config.safeParse({ type: 'file', include: ['/x'], read_form: 'end' })
+  const typo = FileSourceConfig.safeParse({ type: 'file', include: ['/x'], read_form: 'end' })
   t.notOk(typo.success)
   t.match(JSON.stringify(typo.error?.issues), /read_form/)
-  t.notOk(file.config.safeParse({ type: 'file', include: [] }).success, 'include must name at least one pattern')
+  t.notOk(FileSourceConfig.safeParse({ type: 'file', include: [] }).success, 'include must name at least one pattern')
 })
 
 t.test('stop without start and stop twice are safe', async (t) => {
   const harness = createSourceHarness()
   t.teardown(harness.cleanup)
-  const source = file.create(file.config.parse({ type: 'file', include: [join(harness.dir, '*.log')] }), harness.ctx)
+  const source = file.create(FileSourceConfig.parse({ type: 'file', include: [join(harness.dir, '*.log')] }), harness.ctx)
   await source.stop()
   await source.stop()
   t.pass()

@@ -3,6 +3,7 @@ import type { Test } from 'tap'
 import { execFileSync } from 'node:child_process'
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
+import { JournaldSourceConfig } from '../../../agent/sources/journald/config.js'
 import journald from '../../../agent/sources/journald/source.js'
 import { createSourceHarness, type SourceHarness } from '../../support/source-harness.js'
 
@@ -35,15 +36,15 @@ function writeJournal(path: string, entries: Entry[]): void {
 }
 
 function startSource(t: Test, harness: SourceHarness, config: Record<string, unknown>) {
-  const source = journald.create(journald.config.parse({ type: 'journald', ...config }), harness.ctx)
+  const source = journald.create(JournaldSourceConfig.parse({ type: 'journald', ...config }), harness.ctx)
   t.teardown(() => source.stop())
   return source
 }
 
 t.test('config: defaults apply and a typo fails with its name', async (t) => {
-  const parsed = journald.config.parse({ type: 'journald', units: ['a.service'] })
+  const parsed = JournaldSourceConfig.parse({ type: 'journald', units: ['a.service'] })
   t.same({ journalctl: parsed.journalctl, read_from: parsed.read_from, restart_delay: parsed.restart_delay }, { journalctl: 'journalctl', read_from: 'end', restart_delay: 1000 })
-  const typo = journald.config.safeParse({ type: 'journald', unit: ['a.service'] })
+  const typo = JournaldSourceConfig.safeParse({ type: 'journald', unit: ['a.service'] })
   t.notOk(typo.success)
   t.match(JSON.stringify(typo.error?.issues), /unit/)
 })
@@ -51,7 +52,7 @@ t.test('config: defaults apply and a typo fails with its name', async (t) => {
 t.test('stop without start and stop twice are safe', async (t) => {
   const harness = createSourceHarness()
   t.teardown(harness.cleanup)
-  const source = journald.create(journald.config.parse({ type: 'journald' }), harness.ctx)
+  const source = journald.create(JournaldSourceConfig.parse({ type: 'journald' }), harness.ctx)
   await source.stop()
   await source.stop()
   t.pass()

@@ -3,11 +3,13 @@ import { spawn } from 'node:child_process'
 import { PassThrough } from 'node:stream'
 import { isEnding, stdinSource } from '../../../agent/sources/stdin.js'
 import { sources } from '../../../agent/sources/index.js'
+import { FileSourceConfig } from '../../../agent/sources/file/config.js'
+import { StdinSourceConfig } from '../../../agent/sources/stdin-config.js'
 import { createSourceHarness } from '../../support/source-harness.js'
 
 t.test('config: defaults apply and a typo fails with its name', async (t) => {
-  t.equal(sources.stdin.config.parse({ type: 'stdin' }).max_line_bytes, 256 * 1024)
-  const typo = sources.stdin.config.safeParse({ type: 'stdin', servce: 'x' })
+  t.equal(StdinSourceConfig.parse({ type: 'stdin' }).max_line_bytes, 256 * 1024)
+  const typo = StdinSourceConfig.safeParse({ type: 'stdin', servce: 'x' })
   t.notOk(typo.success)
   t.match(JSON.stringify(typo.error?.issues), /servce/)
 })
@@ -17,7 +19,7 @@ t.test('reads a child process pipe to its end, including an unterminated last li
   t.teardown(harness.cleanup)
   const child = spawn(process.execPath, ['-e', 'for (let i = 0; i < 5000; i++) process.stdout.write(`{"seq":${i}}\\r\\n`); process.stdout.write("last, no newline")'], { stdio: ['ignore', 'pipe', 'inherit'] })
   const definition = stdinSource(child.stdout)
-  const source = definition.create(definition.config.parse({ type: 'stdin', service: 'batch-job' }), harness.ctx)
+  const source = definition.create(StdinSourceConfig.parse({ type: 'stdin', service: 'batch-job' }), harness.ctx)
   t.ok(isEnding(source), 'the agent can tell the stdin source ends')
   await source.start()
   await source.ended
@@ -35,7 +37,7 @@ t.test('reads a child process pipe to its end, including an unterminated last li
 t.test('the file source is not an ending source', async (t) => {
   const harness = createSourceHarness()
   t.teardown(harness.cleanup)
-  const file = sources.file.create(sources.file.config.parse({ type: 'file', include: [`${harness.dir}/*.log`] }), harness.ctx)
+  const file = sources.file.create(FileSourceConfig.parse({ type: 'file', include: [`${harness.dir}/*.log`] }), harness.ctx)
   t.notOk(isEnding(file))
 })
 
@@ -46,7 +48,7 @@ t.test('waits for each commit before reading on, cuts long lines, and stops with
   t.teardown(harness.cleanup)
   const input = new PassThrough()
   const definition = stdinSource(input)
-  const source = definition.create(definition.config.parse({ type: 'stdin', max_line_bytes: 8 }), harness.ctx)
+  const source = definition.create(StdinSourceConfig.parse({ type: 'stdin', max_line_bytes: 8 }), harness.ctx)
   await source.start()
   input.write('0123456789abc\nshort\n')
   await new Promise((resolve) => setTimeout(resolve, 50))

@@ -1,7 +1,8 @@
 import t from 'tap'
 import type { LogEvent, RawLine } from '../../../agent/core/types.js'
 import { AgentMetrics } from '../../../agent/metrics/internal.js'
-import { TransformsConfig, createTransform } from '../../../agent/transforms/index.js'
+import { TransformsConfig } from '../../../agent/transforms/config.js'
+import { createTransform } from '../../../agent/transforms/index.js'
 import { badInput } from './fixtures/bad-input.js'
 import { counterTotal, counterValue } from './fixtures/counter.js'
 

@@ -1,5 +1,6 @@
 import t from 'tap'
-import { compileMatch, fieldReader, Match } from '../../../../agent/metrics/rules/predicate.js'
+import { Match } from '../../../../agent/metrics/rules/config.js'
+import { compileMatch, fieldReader } from '../../../../agent/metrics/rules/predicate.js'
 import { logEvent } from '../fixtures/events.js'
 
 const line = logEvent(0, {

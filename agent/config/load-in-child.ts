@@ -1,0 +1,31 @@
+/**
+ * The agent's config loaded in a short-lived child process. zod, yaml and
+ * every component's schema are used once, at start, yet held the agent's
+ * RSS up by about 6 MB for its whole life (README, "Performance"); the
+ * child runs ./load.ts exactly as the agent did and answers with the loaded
+ * config as JSON (it is plain data by then: durations and sizes are
+ * numbers), or with the problems of its ConfigError. The flags go in on its
+ * stdin and secrets it read come back over its stdout: neither appears on a
+ * command line or in a log.
+ */
+import { execFileSync } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import type { AgentFlags } from '../cli/agent-args.js'
+import { deepFreeze } from '../core/deep-freeze.js'
+import { ConfigError } from './errors.js'
+import type { LoadedConfig } from './load.js'
+
+/** What ./load-child.ts writes to its standard output. */
+export type ChildAnswer = { loaded: LoadedConfig } | { invalid: { source: string; problems: string[] } }
+
+// Its sibling with this file's own extension, run by the same node flags and loaders: the built .js, or the .ts source under tests.
+const CHILD = fileURLToPath(new URL(`./load-child${import.meta.url.slice(import.meta.url.lastIndexOf('.'))}`, import.meta.url))
+
+/** loadAgentConfig(flags, env), in a child process: the same config, or the same ConfigError. */
+export function loadAgentConfigInChild(flags: AgentFlags, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
+  // A crash of the child (a bug, not a bad config) shows its stack on our stderr and throws here.
+  const output = execFileSync(process.execPath, [...process.execArgv, CHILD], { env, input: JSON.stringify(flags), stdio: ['pipe', 'pipe', 'inherit'], maxBuffer: 64 * 1024 * 1024 })
+  const answer = JSON.parse(output.toString('utf8')) as ChildAnswer
+  if ('invalid' in answer) throw new ConfigError(answer.invalid.source, answer.invalid.problems)
+  return deepFreeze(answer.loaded)
+}
