@@ -24,7 +24,7 @@ export const agentCommand = defineCommand({
   flags: AGENT_FLAGS,
   env: {
     ...LOKI_ENV_HELP,
-    NODE_OPTIONS: 'node flags when started as "node dist/agent/cli/threadline.js": pass the shebang\'s --max-semi-space-size=6 --max-old-space-size=1536 --v8-pool-size=1',
+    NODE_OPTIONS: 'node flags when started as "node dist/agent/cli/threadline.js": pass the shebang\'s --max-semi-space-size=4 --max-old-space-size=1536 --v8-pool-size=1',
   },
   examples: [
     'threadline agent --tail "/var/log/quantum/*.log" --service auto_executor --loki-url http://127.0.0.1:3100',

@@ -1,12 +1,12 @@
-#!/usr/bin/env -S node --max-semi-space-size=6 --max-old-space-size=1536 --v8-pool-size=1
+#!/usr/bin/env -S node --max-semi-space-size=4 --max-old-space-size=1536 --v8-pool-size=1
 /**
  * The `threadline` command: dispatches to its subcommands.
  *
  * Node flags for a sidecar, each measured on the 500,000-line catch-up
- * (README, "Performance"). Young generation at 3 × 6 MB: V8 otherwise grows
- * it to 32 MB; at 4 MB lines waiting for their push outlived two scavenges
- * and were copied into the old generation (6 MB: −21 % CPU per line, +6 MB
- * peak). Old generation capped at 1.5 GB: V8 then collects at about twice
+ * (README, "Performance"). Young generation at 3 × 4 MB: V8 otherwise grows
+ * it to 32 MB. Lines waiting for their push are row bytes outside V8's heap,
+ * so few objects outlive a scavenge and a small young generation costs no CPU
+ * (6 MB: the same CPU per line, +9 MB peak). Old generation capped at 1.5 GB: V8 then collects at about twice
  * what is live instead of four times (−50 MB peak). One V8 helper thread
  * instead of one per core: a sidecar's garbage collection should not spread
  * over the service's cores, and it cost 6 % less CPU. The flags can only be

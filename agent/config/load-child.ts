@@ -1,8 +1,8 @@
 /**
  * The child process of ./load-in-child.ts: loads the config for the flags
- * given as JSON on its stdin and writes a ChildAnswer to stdout.
+ * given as JSON on its stdin and writes a ChildAnswer to fd 3.
  */
-import { readFileSync } from 'node:fs'
+import { readFileSync, writeSync } from 'node:fs'
 import type { AgentFlags } from '../cli/agent-args.js'
 import { ConfigError } from './errors.js'
 import { loadAgentConfig } from './load.js'
@@ -16,4 +16,4 @@ try {
   if (!(error instanceof ConfigError)) throw error
   answer = { invalid: { source: error.source, problems: [...error.problems] } }
 }
-process.stdout.write(JSON.stringify(answer))
+writeSync(3, JSON.stringify(answer))

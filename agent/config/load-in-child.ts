@@ -5,10 +5,11 @@
  * child runs ./load.ts exactly as the agent did and answers with the loaded
  * config as JSON (it is plain data by then: durations and sizes are
  * numbers), or with the problems of its ConfigError. The flags go in on its
- * stdin and secrets it read come back over its stdout: neither appears on a
- * command line or in a log.
+ * stdin and the answer, with any secret read, comes back on a pipe of its
+ * own (fd 3; node flags such as --trace-opt may write to stdout): neither
+ * appears on a command line or in a log.
  */
-import { execFileSync } from 'node:child_process'
+import { spawnSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import type { AgentFlags } from '../cli/agent-args.js'
 import { deepFreeze } from '../core/deep-freeze.js'
@@ -23,9 +24,16 @@ const CHILD = fileURLToPath(new URL(`./load-child${import.meta.url.slice(import.
 
 /** loadAgentConfig(flags, env), in a child process: the same config, or the same ConfigError. */
 export function loadAgentConfigInChild(flags: AgentFlags, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
-  // A crash of the child (a bug, not a bad config) shows its stack on our stderr and throws here.
-  const output = execFileSync(process.execPath, [...process.execArgv, CHILD], { env, input: JSON.stringify(flags), stdio: ['pipe', 'pipe', 'inherit'], maxBuffer: 64 * 1024 * 1024 })
-  const answer = JSON.parse(output.toString('utf8')) as ChildAnswer
+  const child = spawnSync(process.execPath, [...process.execArgv, CHILD], {
+    env,
+    input: JSON.stringify(flags),
+    // A crash of the child (a bug, not a bad config) shows its stack on our stderr.
+    stdio: ['pipe', 'inherit', 'inherit', 'pipe'],
+    maxBuffer: 64 * 1024 * 1024,
+  })
+  if (child.error) throw child.error
+  if (child.status !== 0) throw new Error(`the config child process exited with ${child.status ?? child.signal}`)
+  const answer = JSON.parse(child.output[3]!.toString('utf8')) as ChildAnswer
   if ('invalid' in answer) throw new ConfigError(answer.invalid.source, answer.invalid.problems)
   return deepFreeze(answer.loaded)
 }
