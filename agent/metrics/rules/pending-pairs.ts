@@ -5,6 +5,7 @@
  * eviction and expiry stop at the first entry that is young enough.
  */
 import type { PairEntry, PairJournal, PairState } from './pair-journal.js'
+import { RememberedKeys } from './remembered-keys.js'
 
 export interface Tracked<Series> {
   key: string
@@ -38,8 +39,8 @@ export interface PendingPairsOptions<Series> {
 
 export class PendingPairs<Series> {
   private readonly pending = new Map<string, Tracked<Series>>()
-  private readonly expired = new Map<string, Tracked<Series>>()
-  private readonly completed = new Map<string, Tracked<Series>>()
+  private readonly expired = new RememberedKeys<Series>()
+  private readonly completed = new RememberedKeys<Series>()
 
   constructor(private readonly options: PendingPairsOptions<Series>) {}
 
@@ -57,7 +58,7 @@ export class PendingPairs<Series> {
     const start = this.pending.get(key)
     if (start !== undefined) {
       this.pending.delete(key)
-      this.remember('completed', { key, atMs, series: start.series, seq: 0 })
+      this.remember('completed', key, atMs, start.series)
       if (atMs - start.atMs <= this.options.timeoutMs) return { kind: 'completed', start }
       this.options.onUnanswered(start, 'timeout')
       return { kind: 'late', start }
@@ -65,7 +66,7 @@ export class PendingPairs<Series> {
     const expired = this.expired.get(key)
     if (expired !== undefined) {
       this.expired.delete(key)
-      this.remember('completed', { key, atMs, series: expired.series, seq: 0 })
+      this.remember('completed', key, atMs, expired.series)
       return { kind: 'late', start: expired }
     }
     const completed = this.completed.get(key)
@@ -79,12 +80,11 @@ export class PendingPairs<Series> {
     for (const start of this.pending.values()) {
       if (watermarkMs - start.atMs <= timeoutMs) break
       this.pending.delete(start.key)
-      this.remember('expired', { key: start.key, atMs: watermarkMs, series: start.series, seq: 0 })
+      this.remember('expired', start.key, watermarkMs, start.series)
       this.options.onUnanswered(start, 'timeout')
     }
     for (const memory of [this.expired, this.completed]) {
-      for (const entry of memory.values()) {
-        if (watermarkMs - entry.atMs <= rememberForMs) break
+      for (let entry = memory.oldest(); entry !== undefined && watermarkMs - entry.atMs > rememberForMs; entry = memory.oldest()) {
         this.forget(memory, entry.key)
       }
     }
@@ -94,8 +94,7 @@ export class PendingPairs<Series> {
   oldestSeq(): number | undefined {
     let oldest: number | undefined
     // Each key is in one map, appended when written: a map's first entry is its oldest change.
-    for (const map of [this.pending, this.expired, this.completed]) {
-      const seq = map.values().next().value?.seq
+    for (const seq of [this.pending.values().next().value?.seq, this.expired.oldest()?.seq, this.completed.oldest()?.seq]) {
       if (seq !== undefined && (oldest === undefined || seq < oldest)) oldest = seq
     }
     return oldest
@@ -103,37 +102,38 @@ export class PendingPairs<Series> {
 
   /** Puts back an entry loaded from the store; call in `seq` order. */
   restore(entry: PairEntry, series: Series): void {
-    const tracked = { key: entry.key, atMs: entry.atMs, series, seq: entry.seq }
-    if (entry.state === 'pending') this.addPending(tracked, false)
-    else this.remember(entry.state, tracked, false)
+    if (entry.state === 'pending') this.addPending({ key: entry.key, atMs: entry.atMs, series, seq: entry.seq }, false)
+    else this.remember(entry.state, entry.key, entry.atMs, series, entry.seq)
   }
 
   private addPending(start: Tracked<Series>, journal = true): void {
     if (this.pending.size >= this.options.maxEntries) {
       const oldest = this.pending.values().next().value!
       this.pending.delete(oldest.key)
-      this.remember('expired', { key: oldest.key, atMs: Math.max(start.atMs, oldest.atMs), series: oldest.series, seq: 0 })
+      this.remember('expired', oldest.key, Math.max(start.atMs, oldest.atMs), oldest.series)
       this.options.onUnanswered(oldest, 'evicted')
     }
     this.pending.set(start.key, start)
-    if (journal) this.write('pending', start)
+    if (journal) start.seq = this.write('pending', start.key, start.atMs, start.series)
   }
 
-  private remember(state: Exclude<PairState, 'pending'>, entry: Tracked<Series>, journal = true): void {
+  /** Remembers a finished pair; `restoredSeq` for an entry loaded from the store, which the journal already holds. */
+  private remember(state: Exclude<PairState, 'pending'>, key: string, atMs: number, series: Series, restoredSeq?: number): void {
     const memory = state === 'expired' ? this.expired : this.completed
-    if (memory.size >= this.options.maxEntries) this.forget(memory, memory.keys().next().value!)
-    memory.set(entry.key, entry)
-    if (journal) this.write(state, entry)
+    if (memory.size >= this.options.maxEntries) this.forget(memory, memory.oldest()!.key)
+    memory.add(key, atMs, restoredSeq ?? this.write(state, key, atMs, series), series)
   }
 
-  private forget(memory: Map<string, Tracked<Series>>, key: string): void {
+  private forget(memory: RememberedKeys<Series>, key: string): void {
     memory.delete(key)
     this.options.journal.remove(this.options.rule, key)
   }
 
-  private write(state: PairState, entry: Tracked<Series>): void {
+  /** Journals a change; returns its sequence number. */
+  private write(state: PairState, key: string, atMs: number, series: Series): number {
     const { journal, rule, labelsOf } = this.options
-    entry.seq = journal.nextSeq()
-    journal.put({ rule, key: entry.key, state, atMs: entry.atMs, labels: labelsOf(entry.series), seq: entry.seq })
+    const seq = journal.nextSeq()
+    journal.put({ rule, key, state, atMs, labels: labelsOf(series), seq })
+    return seq
   }
 }

@@ -1,0 +1,114 @@
+/**
+ * A bounded memory of keys whose pair finished (expired or completed), oldest
+ * first, kept to tell a late or duplicate end from an orphan. With the
+ * defaults it holds every order id of the last 10 minutes: 40,000 at the end
+ * of the bench's catch-up. A key maps to a numbered slot of typed arrays, not
+ * to an object of its own: the garbage collector then marks one string a key
+ * instead of a string, an object and a boxed number, on the helper thread
+ * that shares the service's cores (README, "Performance").
+ */
+import type { Tracked } from './pending-pairs.js'
+
+const INITIAL_SLOTS = 64
+
+export class RememberedKeys<Series> {
+  private readonly slotOf = new Map<string, number>()
+  /** Slots are numbered on from 0; a slot's place in the arrays is its number modulo their length (a power of two). */
+  private keys: Array<string | undefined> = new Array<string | undefined>(INITIAL_SLOTS)
+  private atMs = new Float64Array(INITIAL_SLOTS)
+  private seqs = new Float64Array(INITIAL_SLOTS)
+  private seriesIds = new Uint32Array(INITIAL_SLOTS)
+  private readonly seriesById: Series[] = []
+  private readonly idOfSeries = new Map<Series, number>()
+  /** The oldest slot still held (or a hole left by `delete`), and the next slot to fill. */
+  private head = 0
+  private tail = 0
+
+  get size(): number {
+    return this.slotOf.size
+  }
+
+  has(key: string): boolean {
+    return this.slotOf.has(key)
+  }
+
+  get(key: string): Tracked<Series> | undefined {
+    const slot = this.slotOf.get(key)
+    return slot === undefined ? undefined : this.entryAt(slot)
+  }
+
+  /** Remembers a key that is not remembered yet, as the newest entry. */
+  add(key: string, atMs: number, seq: number, series: Series): void {
+    if (this.tail - this.head === this.keys.length) this.makeRoom()
+    const at = this.tail & (this.keys.length - 1)
+    this.keys[at] = key
+    this.atMs[at] = atMs
+    this.seqs[at] = seq
+    this.seriesIds[at] = this.seriesIdOf(series)
+    this.slotOf.set(key, this.tail++)
+  }
+
+  delete(key: string): boolean {
+    const slot = this.slotOf.get(key)
+    if (slot === undefined) return false
+    this.slotOf.delete(key)
+    this.keys[slot & (this.keys.length - 1)] = undefined
+    this.skipHoles()
+    return true
+  }
+
+  /** The oldest entry, if any. */
+  oldest(): Tracked<Series> | undefined {
+    return this.head === this.tail ? undefined : this.entryAt(this.head)
+  }
+
+  private entryAt(slot: number): Tracked<Series> {
+    const at = slot & (this.keys.length - 1)
+    return { key: this.keys[at]!, atMs: this.atMs[at]!, seq: this.seqs[at]!, series: this.seriesById[this.seriesIds[at]!]! }
+  }
+
+  private seriesIdOf(series: Series): number {
+    let id = this.idOfSeries.get(series)
+    if (id === undefined) {
+      id = this.seriesById.push(series) - 1
+      this.idOfSeries.set(series, id)
+    }
+    return id
+  }
+
+  private skipHoles(): void {
+    const mask = this.keys.length - 1
+    while (this.head < this.tail && this.keys[this.head & mask] === undefined) this.head++
+  }
+
+  /**
+   * The arrays are full: copies the entries in age order into arrays twice as
+   * long, or as long when holes left by `delete` are half of them, numbering
+   * the slots from 0 again.
+   */
+  private makeRoom(): void {
+    const length = this.size > this.keys.length / 2 ? this.keys.length * 2 : this.keys.length
+    const mask = this.keys.length - 1
+    const keys = new Array<string | undefined>(length)
+    const atMs = new Float64Array(length)
+    const seqs = new Float64Array(length)
+    const seriesIds = new Uint32Array(length)
+    let next = 0
+    for (let slot = this.head; slot < this.tail; slot++) {
+      const from = slot & mask
+      const key = this.keys[from]
+      if (key === undefined) continue
+      keys[next] = key
+      atMs[next] = this.atMs[from]!
+      seqs[next] = this.seqs[from]!
+      seriesIds[next] = this.seriesIds[from]!
+      this.slotOf.set(key, next++)
+    }
+    this.keys = keys
+    this.atMs = atMs
+    this.seqs = seqs
+    this.seriesIds = seriesIds
+    this.head = 0
+    this.tail = next
+  }
+}

@@ -1,0 +1,62 @@
+import t from 'tap'
+import { RememberedKeys } from '../../../../agent/metrics/rules/remembered-keys.js'
+
+t.test('entries come back as added, oldest first, and go when deleted', async (t) => {
+  const memory = new RememberedKeys<string>()
+  t.equal(memory.oldest(), undefined, 'empty')
+  memory.add('a', 1000.5, 1, 'series-x')
+  memory.add('b', 2000, 2, 'series-y')
+  memory.add('c', 3000, 3, 'series-x')
+  t.equal(memory.size, 3)
+  t.same(memory.get('b'), { key: 'b', atMs: 2000, seq: 2, series: 'series-y' })
+  t.same(memory.oldest(), { key: 'a', atMs: 1000.5, seq: 1, series: 'series-x' }, 'sub-millisecond times kept')
+  t.ok(memory.has('c'))
+  t.notOk(memory.has('d'))
+  t.equal(memory.get('d'), undefined)
+
+  t.ok(memory.delete('b'), 'a middle entry')
+  t.notOk(memory.delete('b'), 'only once')
+  t.equal(memory.oldest()?.key, 'a')
+  t.ok(memory.delete('a'))
+  t.equal(memory.oldest()?.key, 'c', 'the hole left by b is skipped')
+  t.ok(memory.delete('c'))
+  t.equal(memory.oldest(), undefined)
+  t.equal(memory.size, 0)
+})
+
+t.test('growing and compacting keep every entry, in age order', async (t) => {
+  const memory = new RememberedKeys<number>()
+  const live: string[] = []
+  const oldestSeen: Array<string | undefined> = []
+  const expectedOldest: string[] = []
+  // 10,000 keys, every third deleted soon after (holes), the oldest dropped as the window moves: the arrays grow and compact many times.
+  for (let i = 0; i < 10_000; i++) {
+    const key = `order-${i}`
+    memory.add(key, i, i + 1, i % 7)
+    live.push(key)
+    if (i % 3 === 0 && i > 0) {
+      const victim = `order-${i - 1}`
+      memory.delete(victim)
+      live.splice(live.indexOf(victim), 1)
+    }
+    while (live.length > 500) {
+      oldestSeen.push(memory.oldest()?.key)
+      expectedOldest.push(live[0])
+      memory.delete(live.shift()!)
+    }
+  }
+  t.same(oldestSeen, expectedOldest, 'the oldest was always the first added still held')
+  t.equal(memory.size, live.length)
+  const wrong = live.filter((key) => {
+    const i = Number(key.slice('order-'.length))
+    const entry = memory.get(key)
+    return entry?.atMs !== i || entry.seq !== i + 1 || entry.series !== i % 7
+  })
+  t.same(wrong, [], 'every held entry with its own time, sequence number and series')
+  const drained: string[] = []
+  for (let entry = memory.oldest(); entry !== undefined; entry = memory.oldest()) {
+    drained.push(entry.key)
+    memory.delete(entry.key)
+  }
+  t.same(drained, live, 'drained oldest first')
+})
