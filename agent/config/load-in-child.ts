@@ -22,9 +22,17 @@ export type ChildAnswer = { loaded: LoadedConfig } | { invalid: { source: string
 // Its sibling with this file's own extension, run by the same node flags and loaders: the built .js, or the .ts source under tests.
 const CHILD = fileURLToPath(new URL(`./load-child${import.meta.url.slice(import.meta.url.lastIndexOf('.'))}`, import.meta.url))
 
+/** Debugging and profiling flags are the agent's own: `--inspect-brk` would hold the child (and the start) until a debugger attached. */
+const NOT_FOR_THE_CHILD = /^--(inspect|debug|cpu-prof|heap-prof|heapsnapshot|prof)/
+
+/** The node flags the child runs with: the agent's, less its debugging and profiling ones. */
+export function childExecArgv(execArgv: readonly string[] = process.execArgv): string[] {
+  return execArgv.filter((arg) => !NOT_FOR_THE_CHILD.test(arg))
+}
+
 /** loadAgentConfig(flags, env), in a child process: the same config, or the same ConfigError. */
 export function loadAgentConfigInChild(flags: AgentFlags, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
-  const child = spawnSync(process.execPath, [...process.execArgv, CHILD], {
+  const child = spawnSync(process.execPath, [...childExecArgv(), CHILD], {
     env,
     input: JSON.stringify(flags),
     // A crash of the child (a bug, not a bad config) shows its stack on our stderr.

@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { parseAgentFlags } from '../../../agent/cli/agent-args.js'
 import { ConfigError } from '../../../agent/config/errors.js'
 import { loadAgentConfig } from '../../../agent/config/load.js'
-import { loadAgentConfigInChild } from '../../../agent/config/load-in-child.js'
+import { childExecArgv, loadAgentConfigInChild } from '../../../agent/config/load-in-child.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'threadline-config-'))
 t.teardown(() => rmSync(dir, { recursive: true, force: true }))
@@ -158,4 +158,9 @@ metrics:
   t.ok(error instanceof ConfigError, 'a ConfigError')
   t.same(error?.problems, (inProcess as ConfigError).problems, 'with the same problems')
   t.equal(error?.message, (inProcess as ConfigError).message)
+})
+
+t.test('the child gets the node flags of the agent but not its debugger or profiler', async (t) => {
+  const agentFlags = ['--max-semi-space-size=4', '--import', '/loader.mjs', '--inspect-brk=0', '--cpu-prof', '--cpu-prof-dir=/tmp/p', '--heapsnapshot-signal=SIGUSR2', '--v8-pool-size=1']
+  t.same(childExecArgv(agentFlags), ['--max-semi-space-size=4', '--import', '/loader.mjs', '--v8-pool-size=1'])
 })
