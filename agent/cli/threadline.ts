@@ -5,9 +5,10 @@
  * Node flags for a sidecar, each measured on the 500,000-line catch-up
  * (README, "Performance"). Young generation at 3 × 4 MB: V8 otherwise grows
  * it to 32 MB. Lines waiting for their push are row bytes outside V8's heap,
- * so few objects outlive a scavenge and a small young generation costs no CPU
- * (6 MB: the same CPU per line, +9 MB peak). Old generation capped at 1.5 GB: V8 then collects at about twice
- * what is live instead of four times (−50 MB peak). One V8 helper thread
+ * so few objects outlive a scavenge and a small young generation costs no
+ * CPU (6 MB: the same CPU per line, +9 MB peak). Old generation capped at
+ * 1.5 GB: V8 then collects at about twice what is live instead of four
+ * times (−50 MB peak). One V8 helper thread
  * instead of one per core: a sidecar's garbage collection should not spread
  * over the service's cores, and it cost 6 % less CPU. The flags can only be
  * given at start, hence the shebang (`env -S`, GNU coreutils 8.30 and later).

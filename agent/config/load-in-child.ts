@@ -16,7 +16,7 @@ import { deepFreeze } from '../core/deep-freeze.js'
 import { ConfigError } from './errors.js'
 import type { LoadedConfig } from './load.js'
 
-/** What ./load-child.ts writes to its standard output. */
+/** What ./load-child.ts writes to fd 3. */
 export type ChildAnswer = { loaded: LoadedConfig } | { invalid: { source: string; problems: string[] } }
 
 // Its sibling with this file's own extension, run by the same node flags and loaders: the built .js, or the .ts source under tests.

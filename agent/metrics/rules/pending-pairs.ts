@@ -1,8 +1,8 @@
 /**
  * The state of one pair rule: starts awaiting their end, and bounded memories
- * of recently expired and completed keys. Each key is in at most one of the
- * three maps; insertion order is age, so the oldest entry is the first one and
- * eviction and expiry stop at the first entry that is young enough.
+ * of recently expired and completed keys (./remembered-keys.ts). Each key is in
+ * at most one of the three; insertion order is age, so the oldest entry is the
+ * first one and eviction and expiry stop at the first entry that is young enough.
  */
 import type { PairEntry, PairJournal, PairState } from './pair-journal.js'
 import { RememberedKeys } from './remembered-keys.js'
@@ -93,7 +93,7 @@ export class PendingPairs<Series> {
   /** Sequence number of the oldest entry of the three maps; undefined when all are empty. */
   oldestSeq(): number | undefined {
     let oldest: number | undefined
-    // Each key is in one map, appended when written: a map's first entry is its oldest change.
+    // Each key is in one of the three, appended when written: each one's first entry is its oldest change.
     for (const seq of [this.pending.values().next().value?.seq, this.expired.oldest()?.seq, this.completed.oldest()?.seq]) {
       if (seq !== undefined && (oldest === undefined || seq < oldest)) oldest = seq
     }

@@ -28,10 +28,6 @@ export class RememberedKeys<Series> {
     return this.slotOf.size
   }
 
-  has(key: string): boolean {
-    return this.slotOf.has(key)
-  }
-
   get(key: string): Tracked<Series> | undefined {
     const slot = this.slotOf.get(key)
     return slot === undefined ? undefined : this.entryAt(slot)
