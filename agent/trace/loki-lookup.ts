@@ -7,8 +7,7 @@
  * `max_entries_limit_per_query`, 5,000 by default), walking forward in time.
  */
 import http from 'node:http'
-import https from 'node:https'
-import { lokiAccessHeaders, lokiHttpAgent, type LokiAccess, type LokiClientOptions } from '../../transports/loki/index.js'
+import { httpModuleFor, lokiAccessHeaders, lokiHttpAgent, type LokiAccess, type LokiClientOptions } from '../../transports/loki/index.js'
 import { BackendUnreachableError } from './backend-error.js'
 import { eventFromLine, type TraceEvent } from './trace-event.js'
 
@@ -45,7 +44,7 @@ interface Found {
 
 function getJson(url: URL, headers: Record<string, string>, agent: http.Agent, timeoutMs: number): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const request = (url.protocol === 'https:' ? https : http).get(url, { agent, headers, timeout: timeoutMs }, (response) => {
+    const request = httpModuleFor(url).get(url, { agent, headers, timeout: timeoutMs }, (response) => {
       const chunks: Buffer[] = []
       response.on('data', (chunk: Buffer) => chunks.push(chunk))
       response.on('error', reject)

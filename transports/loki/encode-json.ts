@@ -3,7 +3,8 @@
  * `{"streams":[{"stream":{"a":"x"},"values":[["<ns since epoch>","line"]]}]}`,
  * with the timestamp a decimal string because it exceeds 2^53.
  */
-import { gzipSync } from 'node:zlib'
+import { createRequire } from 'node:module'
+import type zlib from 'node:zlib'
 import { parseLabels } from './labels.js'
 import { toUnixNanos } from './time.js'
 import type { LokiStream } from './types.js'
@@ -17,8 +18,10 @@ export function encodeJsonPushRequest(streams: readonly LokiStream[]): Buffer {
   return Buffer.from(`{"streams":[${parts.join(',')}]}`)
 }
 
-/** The JSON body, gzipped when asked. */
+const require = createRequire(import.meta.url)
+
+/** The JSON body, gzipped when asked: node:zlib is loaded then, not by every agent that pushes protobuf. */
 export function encodeJsonPush(streams: readonly LokiStream[], gzip: boolean): { body: Buffer; rawBytes: number } {
   const json = encodeJsonPushRequest(streams)
-  return { body: gzip ? gzipSync(json) : json, rawBytes: json.length }
+  return { body: gzip ? (require('node:zlib') as typeof zlib).gzipSync(json) : json, rawBytes: json.length }
 }

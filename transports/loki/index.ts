@@ -13,6 +13,7 @@ export {
   DEFAULT_MAX_BODY_BYTES,
   createLokiClient,
   lokiAccessHeaders,
+  httpModuleFor,
   lokiHttpAgent,
   type LokiAccess,
   parseRetryAfter,
