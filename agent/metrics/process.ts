@@ -4,7 +4,7 @@
  * which `promtool check metrics` rejects. These follow the Prometheus
  * client conventions (`process_*` names, base units).
  */
-import { monitorEventLoopDelay } from 'node:perf_hooks'
+import { LoopDelay } from './loop-delay.js'
 import { Counter, Gauge, type Registry } from './prom-client.js'
 
 export function registerProcessMetrics(registry: Registry): void {
@@ -43,14 +43,14 @@ export function registerProcessMetrics(registry: Registry): void {
     registers,
   }).set(Math.round(Date.now() / 1000 - process.uptime()))
 
-  const loopDelay = monitorEventLoopDelay({ resolution: 20 })
-  loopDelay.enable()
+  const loopDelay = new LoopDelay()
+  loopDelay.start()
   new Gauge({
     name: 'process_event_loop_delay_p99_seconds',
     help: '99th percentile event loop delay since the previous scrape, in seconds.',
     registers,
     collect() {
-      this.set(loopDelay.percentile(99) / 1e9)
+      this.set(loopDelay.percentile(99) / 1000)
       loopDelay.reset()
     },
   })
