@@ -41,6 +41,19 @@ t.test('a directory that cannot be listed is reported, not thrown; a missing one
   t.same(await list(['missing/*.log']), { files: [], errors: [] })
 })
 
+t.test('a path without glob syntax names one file: links to files count, directories and missing paths do not', async (t) => {
+  symlinkSync(join(dir, 'app.log'), join(dir, 'current.log'))
+  t.teardown(() => rmSync(join(dir, 'current.log')))
+  t.same(await list(['app.log']), { files: ['app.log'], errors: [] })
+  t.same((await list(['current.log', 'a', 'missing.log', 'a/b/deep.log'])).files, ['a/b/deep.log', 'current.log'])
+  t.same((await list(['app.log', 'app.log'])).files, ['app.log'], 'named twice, listed once')
+  t.same((await list(['app.log', 'api.log'], ['app*'])).files, ['api.log'], 'excludes apply to named paths')
+  t.same((await list(['app.log', 'api.log', '!ap?.log'])).files, [], 'so does a negated include')
+  t.same((await list(['app.log', 'worker/*.log'])).files, ['app.log', 'worker/out.json.log'], 'named paths and walked patterns together')
+  t.same(await list(['app.log/inner.log']), { files: [], errors: ['ENOTDIR'] }, 'a path through a file is reported, as a walk reports it')
+  t.same((await list(['ap\\p.log'])).files, ['app.log'], 'an escaped character is glob syntax: walked')
+})
+
 t.test('name patterns match container names', async (t) => {
   const matches = nameMatcher('quantum_*')
   t.ok(matches('quantum_api'))
