@@ -24,10 +24,18 @@ const CHILD = fileURLToPath(new URL(`./load-child${import.meta.url.slice(import.
 
 /** Debugging and profiling flags are the agent's own: `--inspect-brk` would hold the child (and the start) until a debugger attached. */
 const NOT_FOR_THE_CHILD = /^--(inspect|debug|cpu-prof|heap-prof|heapsnapshot|prof)/
+/** Those of them whose value may follow as the next argument (`--cpu-prof-interval 100`) rather than after `=`. */
+const TAKES_A_VALUE = /^--(cpu-prof-(dir|name|interval)|heap-prof-(dir|name|interval)|heapsnapshot-(signal|near-heap-limit)|inspect-port|debug-port|inspect-publish-uid)$/
 
-/** The node flags the child runs with: the agent's, less its debugging and profiling ones. */
+/** The node flags the child runs with: the agent's, less its debugging and profiling ones (and their values). */
 export function childExecArgv(execArgv: readonly string[] = process.execArgv): string[] {
-  return execArgv.filter((arg) => !NOT_FOR_THE_CHILD.test(arg))
+  const kept: string[] = []
+  for (let i = 0; i < execArgv.length; i++) {
+    const arg = execArgv[i]!
+    if (!NOT_FOR_THE_CHILD.test(arg)) kept.push(arg)
+    else if (TAKES_A_VALUE.test(arg)) i++
+  }
+  return kept
 }
 
 /** loadAgentConfig(flags, env), in a child process: the same config, or the same ConfigError. */

@@ -163,4 +163,6 @@ metrics:
 t.test('the child gets the node flags of the agent but not its debugger or profiler', async (t) => {
   const agentFlags = ['--max-semi-space-size=4', '--import', '/loader.mjs', '--inspect-brk=0', '--cpu-prof', '--cpu-prof-dir=/tmp/p', '--heapsnapshot-signal=SIGUSR2', '--v8-pool-size=1']
   t.same(childExecArgv(agentFlags), ['--max-semi-space-size=4', '--import', '/loader.mjs', '--v8-pool-size=1'])
+  const withValuesApart = ['--cpu-prof', '--cpu-prof-interval', '200', '--cpu-prof-dir', '/tmp/p', '--inspect-port', '9230', '--heap-prof-name', 'h.heapprofile', '--stack-size=900']
+  t.same(childExecArgv(withValuesApart), ['--stack-size=900'], 'a value given as the next argument goes with its flag')
 })
