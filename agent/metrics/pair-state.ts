@@ -9,42 +9,15 @@
  * ids, random UUIDs, and a table keyed by them sent every change to a random
  * page (default metrics cost the agent 30 % of its lines/s); a row per change
  * still cost 2 µs each. Rows are appended at the end, and rows holding only
- * changes older than the oldest live entry leave from the head.
+ * changes older than the oldest live entry leave from the head. A row holds
+ * its changes as ./pair-rows.ts encodes them.
  */
 import type Database from 'better-sqlite3'
+import { changesOfRow, encodeRow, FORGOTTEN, type ChangeGroup, type StoredChange } from './pair-rows.js'
 import { pairId, type PairEntry, type PairState, type PairStateDelta } from './rules/pair-journal.js'
 import type { MetricsEngine } from './rules/engine.js'
 
-const FORGOTTEN = 'forgotten'
-
-/** One change as load() folds it: [seq, rule, key, state, atMs, labels]; also how rows written before groups held each change. */
-type StoredChange = [number, string, string, PairState | typeof FORGOTTEN, number, readonly string[]]
-
-/**
- * A row's changes, grouped by rule and label values, each change four values:
- * seq, key, state as one letter, atMs. A change written out whole, rule and
- * labels and state word each time, made rows (and the WAL and its
- * checkpoint) about twice as long; pair state was most of what the default
- * metrics cost the agent per line.
- */
-interface GroupedRow {
-  groups: Array<[rule: string, labels: readonly string[], ...changes: Array<number | string>]>
-}
-
 const NO_LABELS: readonly string[] = []
-const STATE_CODES = { pending: 'p', expired: 'e', completed: 'c', [FORGOTTEN]: 'f' } as const
-const STATES_BY_CODE: Record<string, PairState | typeof FORGOTTEN> = { p: 'pending', e: 'expired', c: 'completed', f: FORGOTTEN }
-
-/** The changes of a stored row, in either format. */
-function* changesOf(text: string): Iterable<StoredChange> {
-  const row = JSON.parse(text) as StoredChange[] | GroupedRow
-  if (Array.isArray(row)) return yield* row
-  for (const [rule, labels, ...flat] of row.groups) {
-    for (let i = 0; i < flat.length; i += 4) {
-      yield [flat[i] as number, rule, flat[i + 1] as string, STATES_BY_CODE[flat[i + 2] as string]!, flat[i + 3] as number, labels]
-    }
-  }
-}
 
 export class PairStateStore {
   private readonly statements
@@ -66,8 +39,8 @@ export class PairStateStore {
   /** The live entries: each key's latest change unless it forgot the key, oldest change first. */
   load(): PairEntry[] {
     const latest = new Map<string, StoredChange>()
-    for (const text of this.statements.load.iterate() as IterableIterator<string>) {
-      for (const change of changesOf(text)) {
+    for (const row of this.statements.load.iterate() as IterableIterator<string | Buffer>) {
+      for (const change of changesOfRow(row)) {
         const id = pairId(change[1], change[2])
         const known = latest.get(id)
         if (known === undefined || known[0] < change[0]) latest.set(id, change)
@@ -91,22 +64,24 @@ export class PairStateStore {
    */
   apply(delta: PairStateDelta): void {
     // Grouped by the labels array itself: a series hands out one array for all its entries.
-    const groups = new Map<string, Map<readonly string[], GroupedRow['groups'][number]>>()
+    const groups = new Map<string, Map<readonly string[], ChangeGroup>>()
     let newestSeq = 0
-    const add = (rule: string, labels: readonly string[], seq: number, key: string, state: keyof typeof STATE_CODES, atMs: number) => {
+    const groupOf = (rule: string, labels: readonly string[]) => {
       let byLabels = groups.get(rule)
       if (byLabels === undefined) groups.set(rule, (byLabels = new Map()))
       let group = byLabels.get(labels)
-      if (group === undefined) byLabels.set(labels, (group = [rule, labels]))
-      group.push(seq, key, STATE_CODES[state], atMs)
-      if (seq > newestSeq) newestSeq = seq
+      if (group === undefined) byLabels.set(labels, (group = { rule, labels, changes: [] }))
+      return group
     }
-    for (const e of delta.upserts) add(e.rule, e.labels, e.seq, e.key, e.state, e.atMs)
-    for (const { rule, key, seq } of delta.deletes) add(rule, NO_LABELS, seq, key, FORGOTTEN, 0)
-    if (groups.size > 0) {
-      const row: GroupedRow = { groups: [...groups.values()].flatMap((byLabels) => [...byLabels.values()]) }
-      this.statements.append.run(newestSeq, JSON.stringify(row))
+    for (const entry of delta.upserts) {
+      groupOf(entry.rule, entry.labels).changes.push(entry)
+      if (entry.seq > newestSeq) newestSeq = entry.seq
     }
+    for (const forgotten of delta.deletes) {
+      groupOf(forgotten.rule, NO_LABELS).changes.push(forgotten)
+      if (forgotten.seq > newestSeq) newestSeq = forgotten.seq
+    }
+    if (groups.size > 0) this.statements.append.run(newestSeq, encodeRow([...groups.values()].flatMap((byLabels) => [...byLabels.values()])))
     // A rolled-back transaction leaves rows this skipped: they are superseded, and go with the next move.
     if (delta.liveFrom > this.deletedBefore) {
       this.statements.dropBefore.run(delta.liveFrom)

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import t from 'tap'
+import { changesOfRow } from '../../../agent/metrics/pair-rows.js'
 import { PairStateStore, pairChangesToCommit } from '../../../agent/metrics/pair-state.js'
 import { MetricsConfig } from '../../../agent/metrics/rules/config.js'
 import { createMetricsEngine } from '../../../agent/metrics/rules/engine.js'
@@ -48,8 +49,18 @@ t.test('rows written a change at a time (before grouped rows) load with grouped 
     store.apply({ upserts: [{ rule: 'order', key: 'a', state: 'completed', atMs: T0 + 5, labels: ['api'], seq: 3 }], deletes: [{ rule: 'order', key: 'b', seq: 4 }], liveFrom: 1 }),
   )()
   t.same(store.load(), [{ rule: 'order', key: 'a', state: 'completed', atMs: T0 + 5, labels: ['api'], seq: 3 }])
-  const [row] = db.prepare(`SELECT changes FROM pair_changes WHERE last_seq = 4`).pluck().all() as string[]
-  t.same(JSON.parse(row!), { groups: [['order', ['api'], 3, 'a', 'c', T0 + 5], ['order', [], 4, 'b', 'f', 0]] }, 'grouped by rule and labels, a letter a state')
+  const [row] = db.prepare(`SELECT changes FROM pair_changes WHERE last_seq = 4`).pluck().all() as Buffer[]
+  t.ok(Buffer.isBuffer(row), 'new rows are blobs')
+  t.same([...changesOfRow(row!)], [[3, 'order', 'a', 'completed', T0 + 5, ['api']], [4, 'order', 'b', 'forgotten', 0, []]])
+})
+
+t.test('rows of the grouped JSON format load too', async (t) => {
+  const db = new Database(tempDb(t))
+  t.teardown(() => db.close())
+  const store = new PairStateStore(db)
+  const grouped = { groups: [['order', ['api'], 1, 'a', 'p', T0, 2, 'b', 'e', T0 + 1], ['order', [], 3, 'a', 'f', 0]] }
+  db.prepare(`INSERT INTO pair_changes (last_seq, changes) VALUES (?, ?)`).run(3, JSON.stringify(grouped))
+  t.same(store.load(), [{ rule: 'order', key: 'b', state: 'expired', atMs: T0 + 1, labels: ['api'], seq: 2 }])
 })
 
 t.test('rows holding only changes older than the oldest live entry leave the log; what remains loads the same', async (t) => {
