@@ -11,7 +11,7 @@ import type { Logger } from 'pino'
 import type { LoadedConfig } from './config/load.js'
 import type { SourceConfig } from './config/schema.js'
 import { guarded } from './core/guarded.js'
-import type { Lifecycle, SourceContext } from './core/types.js'
+import { isEnding, type Lifecycle, type SourceContext, type SourceDefinition } from './core/types.js'
 import { createHttpServer, type AgentHttpServer } from './http/server.js'
 import { traceRoutes } from './http/trace-routes.js'
 import { AgentMetrics } from './metrics/internal.js'
@@ -21,7 +21,7 @@ import { createPipeline, type Tap } from './pipeline.js'
 import { createPluginsOnlyAgent, isPluginsOnly } from './plugins-agent.js'
 import { createPluginHost, type PluginHost } from './plugins/host.js'
 import { createSink, cursorNameOf } from './sinks/index.js'
-import { isEnding, sources as sourceDefinitions } from './sources/index.js'
+import { loadSource } from './sources/index.js'
 import { enforceRetention } from './store/retention.js'
 import { Store, WAL_CHECKPOINT_INTERVAL_MS } from './store/store.js'
 import { eventsFromStore } from './trace/store-lookup.js'
@@ -46,13 +46,23 @@ const ENGINE_TICK_MS = 1_000
 /** Most lines GET /api/trace/<id> and /trace/<id> show: the store query's own default. */
 const TRACE_LIMIT = 10_000
 
-export function createAgent(loaded: LoadedConfig, log: Logger, metrics = new AgentMetrics()): Agent {
+/** The agent for a loaded config; only the source and plugin types it names are loaded. */
+export async function createAgent(loaded: LoadedConfig, log: Logger, metrics = new AgentMetrics()): Promise<Agent> {
   const { config } = loaded
-  const plugins = createPluginHost(config.plugins, log)
-  return isPluginsOnly(config) ? createPluginsOnlyAgent(config, plugins, log, metrics) : createLogAgent(loaded, plugins, log, metrics)
+  const plugins = await createPluginHost(config.plugins, log)
+  if (isPluginsOnly(config)) return createPluginsOnlyAgent(config, plugins, log, metrics)
+  const types = [...new Set(Object.values(config.sources).map((source) => source.type))]
+  const definitions = new Map(await Promise.all(types.map(async (type) => [type, await loadSource(type)] as const)))
+  return createLogAgent(loaded, definitions, plugins, log, metrics)
 }
 
-function createLogAgent({ config, sinks: resolvedSinks }: LoadedConfig, plugins: PluginHost, log: Logger, metrics: AgentMetrics): Agent {
+function createLogAgent(
+  { config, sinks: resolvedSinks }: LoadedConfig,
+  sourceDefinitions: ReadonlyMap<SourceConfig['type'], SourceDefinition<never>>,
+  plugins: PluginHost,
+  log: Logger,
+  metrics: AgentMetrics,
+): Agent {
   const dataDir = resolve(config.data_dir)
   const store = new Store(resolve(dataDir, 'store.db'))
   const engine: MetricsEngine = createMetricsEngine(config.metrics)
@@ -86,7 +96,7 @@ function createLogAgent({ config, sinks: resolvedSinks }: LoadedConfig, plugins:
       emit: pipeline.emitterFor(id),
     }
     // The schema's discriminated union guarantees the config matches the definition its `type` names.
-    const create = sourceDefinitions[sourceConfig.type].create as (config: SourceConfig, ctx: SourceContext) => Lifecycle
+    const create = sourceDefinitions.get(sourceConfig.type)!.create as (config: SourceConfig, ctx: SourceContext) => Lifecycle
     const source = create(sourceConfig, context)
     sourceEnds.push(isEnding(source) ? source.ended : new Promise<void>(() => {}))
     return source

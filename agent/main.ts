@@ -24,7 +24,7 @@ export const agentCommand = defineCommand({
   flags: AGENT_FLAGS,
   env: {
     ...LOKI_ENV_HELP,
-    NODE_OPTIONS: 'node flags when started as "node dist/agent/cli/threadline.js": pass the shebang\'s --max-semi-space-size=4 --max-old-space-size=1536 --v8-pool-size=1',
+    NODE_OPTIONS: 'node flags when started as "node dist/agent/cli/threadline.js": pass the shebang\'s --max-semi-space-size=4 --max-old-space-size=1536 --v8-pool-size=1 (and set MALLOC_ARENA_MAX=2)',
   },
   examples: [
     'threadline agent --tail "/var/log/quantum/*.log" --service auto_executor --loki-url http://127.0.0.1:3100',
@@ -82,7 +82,7 @@ async function runAgent(flags: AgentFlags): Promise<number> {
  * not use, in a process whose budget is the Python exporter's (README, "Plugins").
  */
 async function createAgentFor(loaded: LoadedConfig, log: pino.Logger): Promise<Agent> {
-  if (isPluginsOnly(loaded.config)) return createPluginsOnlyAgent(loaded.config, createPluginHost(loaded.config.plugins, log), log, new AgentMetrics())
+  if (isPluginsOnly(loaded.config)) return createPluginsOnlyAgent(loaded.config, await createPluginHost(loaded.config.plugins, log), log, new AgentMetrics())
   const { createAgent } = await import('./agent.js')
   return createAgent(loaded, log)
 }

@@ -54,8 +54,8 @@ async function scrapeRatio(server: RedisServer): Promise<BenchResult> {
   const seedSeconds = (performance.now() - seedStarted) / 1000
   redis.disconnect()
   const plugin = (stream: string) => createPlugin('safety_telemetry', { redis: { url: server.url }, keys: { fault_stream: stream } })
-  const small = plugin('faults:small')
-  const large = plugin('faults:large')
+  const small = await plugin('faults:small')
+  const large = await plugin('faults:large')
   await small.start()
   await large.start()
   const times = { small: [] as number[], large: [] as number[] }

@@ -36,7 +36,7 @@ try {
   process.exit(2)
 }
 const log = pino({ name: 'threadline-agent', level: 'warn' }, pino.destination({ fd: 2, sync: true }))
-const agent = createAgent(loaded, log)
+const agent = await createAgent(loaded, log)
 await agent.start()
 const demo = await startDemo({ logFile })
 const { host, port } = agent.address()

@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=4 --max-old-space-size=1536 --v8-pool-size=1
+#!/usr/bin/env -S MALLOC_ARENA_MAX=2 node --max-semi-space-size=4 --max-old-space-size=1536 --v8-pool-size=1
 /**
  * The `threadline` command: dispatches to its subcommands.
  *
@@ -10,8 +10,11 @@
  * 1.5 GB: V8 then collects at about twice what is live instead of four
  * times (−50 MB peak). One V8 helper thread
  * instead of one per core: a sidecar's garbage collection should not spread
- * over the service's cores, and it cost 6 % less CPU. The flags can only be
- * given at start, hence the shebang (`env -S`, GNU coreutils 8.30 and later).
+ * over the service's cores, and it cost 6 % less CPU. Two glibc malloc
+ * arenas, the main thread's and one its helper threads share, instead of up
+ * to eight a core: each thread's own arena kept what it once held (−0.3 MB
+ * idle, CPU alike). The flags and the environment can only be given at
+ * start, hence the shebang (`env -S`, GNU coreutils 8.30 and later).
  */
 import { buildInfo } from '../core/build-info.js'
 import { closest } from '../core/closest.js'

@@ -77,6 +77,16 @@ export interface Lifecycle {
   stop(): Promise<void>
 }
 
+/** A source that runs out: `ended` resolves once its input ended and every line read was committed (or once it was stopped). */
+export interface EndingLifecycle extends Lifecycle {
+  ended: Promise<void>
+}
+
+/** True for sources whose input can end (stdin): the agent waits for `ended`, then shuts down. */
+export function isEnding(lifecycle: Lifecycle): lifecycle is EndingLifecycle {
+  return 'ended' in lifecycle && lifecycle.ended instanceof Promise
+}
+
 export interface ComponentContext {
   /** The component's id: its key in the config (`sources.app` → `app`). */
   id: string

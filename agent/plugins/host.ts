@@ -8,7 +8,7 @@ import type { PluginConfig } from '../config/schema.js'
 import type { Lifecycle } from '../core/types.js'
 import { createHttpServer, type AgentHttpServer } from '../http/server.js'
 import { ON_AGENT, type PluginContext, type PluginInstance } from './define.js'
-import { plugins as definitions } from './index.js'
+import { loadPlugin } from './index.js'
 
 export interface PluginHost extends Lifecycle {
   /** The exposition of the plugins served on the agent's /metrics ('' when none). */
@@ -17,11 +17,14 @@ export interface PluginHost extends Lifecycle {
   addresses(): Record<string, { host: string; port: number }>
 }
 
-export function createPluginHost(configs: Readonly<Record<string, PluginConfig>>, log: Logger, now: () => number = Date.now): PluginHost {
+/** The host of the configured plugins; only the plugin types they name are loaded. */
+export async function createPluginHost(configs: Readonly<Record<string, PluginConfig>>, log: Logger, now: () => number = Date.now): Promise<PluginHost> {
+  const types = [...new Set(Object.values(configs).map((config) => config.type))]
+  const definitions = new Map(await Promise.all(types.map(async (type) => [type, await loadPlugin(type)] as const)))
   const running = Object.entries(configs).map(([id, config]) => {
     const ctx: PluginContext = { id, log: log.child({ plugin: id }), now }
     // The schema's discriminated union guarantees the config matches the definition its `type` names.
-    const create = definitions[config.type].create as (config: PluginConfig, ctx: PluginContext) => PluginInstance
+    const create = definitions.get(config.type)!.create as (config: PluginConfig, ctx: PluginContext) => PluginInstance
     const instance = create(config, ctx)
     const server: AgentHttpServer | undefined =
       config.listen === ON_AGENT

@@ -3,21 +3,11 @@
  * the input ends, then reports it through `ended` so the agent can flush and
  * exit. Standard input cannot be re-read, so it keeps no checkpoint.
  */
-import type { Lifecycle, RawLine, SourceContext, SourceDefinition } from '../core/types.js'
+import type { EndingLifecycle, RawLine, SourceContext, SourceDefinition } from '../core/types.js'
 import { LineSplitter } from './line-splitter.js'
 import type { StdinSourceConfig } from './stdin-config.js'
 
 const BATCH_LINES = 1000
-
-/** A source that runs out: `ended` resolves once its input ended and every line read was committed (or once it was stopped). */
-export interface EndingLifecycle extends Lifecycle {
-  ended: Promise<void>
-}
-
-/** True for sources whose input can end (stdin): the agent waits for `ended`, then shuts down. */
-export function isEnding(lifecycle: Lifecycle): lifecycle is EndingLifecycle {
-  return 'ended' in lifecycle && lifecycle.ended instanceof Promise
-}
 
 /** The stdin definition: its lifecycle also has `ended`. */
 export type StdinSourceDefinition = Omit<SourceDefinition<StdinSourceConfig>, 'create'> & {

@@ -32,14 +32,14 @@ t.test('--check-config: 0 for a valid config, 2 with each error and its path', a
 
 t.test('the built executable runs through its shebang, with the node flags it sets', async (t) => {
   const probe = join(dir, 'flags.mjs')
-  writeFileSync(probe, 'process.stdout.write(JSON.stringify(process.execArgv))\n')
+  writeFileSync(probe, 'process.stdout.write(JSON.stringify({ flags: process.execArgv, arenas: process.env.MALLOC_ARENA_MAX }))\n')
   const shebang = spawnSync('head', ['-1', CLI], { encoding: 'utf8' }).stdout.trim()
-  t.match(shebang, /^#!\/usr\/bin\/env -S node (--[\w-]+=\d+ ?)+$/)
-  const flags = shebang.replace('#!/usr/bin/env -S node ', '').split(' ')
-  // The same interpreter line, run on a probe script: node accepts the flags and applies them.
-  const applied = spawnSync('/usr/bin/env', ['-S', `node ${flags.join(' ')}`, probe], { encoding: 'utf8' })
+  t.match(shebang, /^#!\/usr\/bin\/env -S MALLOC_ARENA_MAX=2 node (--[\w-]+=\d+ ?)+$/)
+  const flags = shebang.replace('#!/usr/bin/env -S MALLOC_ARENA_MAX=2 node ', '').split(' ')
+  // The same interpreter line, run on a probe script: node accepts the flags and applies them, and sees the environment it sets.
+  const applied = spawnSync('/usr/bin/env', ['-S', `MALLOC_ARENA_MAX=2 node ${flags.join(' ')}`, probe], { encoding: 'utf8' })
   t.equal(applied.status, 0, applied.stderr)
-  t.same(JSON.parse(applied.stdout), flags)
+  t.same(JSON.parse(applied.stdout), { flags, arenas: '2' })
   const direct = spawnSync(CLI, ['agent', '--help'], { encoding: 'utf8', env })
   t.equal(direct.status, 0, `executable bit and shebang work: ${direct.error ?? direct.stderr}`)
   t.match(direct.stdout, /usage: threadline agent/)

@@ -60,7 +60,7 @@ t.test('in-process: no store, sinks named in the config are not started, stop is
   const loaded = loadAgentConfig(parseAgentFlags(['--config', path]), {})
   const lines: string[] = []
   const log = pino({ level: 'info' }, { write: (line: string) => lines.push(line) })
-  const agent = createAgent(loaded, log)
+  const agent = await createAgent(loaded, log)
   t.equal(agent.store, undefined)
   t.equal(agent.isReady(), false)
   await agent.start()

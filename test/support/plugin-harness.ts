@@ -10,14 +10,12 @@ import pino from 'pino'
 import type { Test } from 'tap'
 import { PluginConfig } from '../../agent/config/schema.js'
 import type { PluginInstance } from '../../agent/plugins/define.js'
-import { plugins } from '../../agent/plugins/index.js'
+import { loadPlugin, type PluginType } from '../../agent/plugins/index.js'
 import { startRedis, type RedisServer } from './redis-server.js'
 
-type PluginType = keyof typeof plugins
-
 /** A plugin of `type` built from raw (YAML-shaped) config, its clock pinned to `now()`. */
-export function createPlugin(type: PluginType, raw: Record<string, unknown>, now: () => number = Date.now): PluginInstance {
-  const definition = plugins[type]
+export async function createPlugin(type: PluginType, raw: Record<string, unknown>, now: () => number = Date.now): Promise<PluginInstance> {
+  const definition = await loadPlugin(type)
   const config = PluginConfig.parse({ type, ...raw })
   const create = definition.create as (config: unknown, ctx: Parameters<typeof definition.create>[1]) => PluginInstance
   return create(config, { id: type, log: pino({ level: 'silent' }), now })
@@ -36,7 +34,7 @@ export async function redisForTest(t: Test): Promise<{ server: RedisServer; redi
 
 /** createPlugin, started, and stopped at the end of test `t`. */
 export async function startPlugin(t: Test, type: PluginType, raw: Record<string, unknown>, now?: () => number): Promise<PluginInstance> {
-  const plugin = createPlugin(type, raw, now)
+  const plugin = await createPlugin(type, raw, now)
   t.teardown(() => plugin.stop())
   await plugin.start()
   return plugin

@@ -14,9 +14,10 @@ const typesOf = (schemas: ReadonlyArray<{ shape: { type: { value: unknown } } }>
 
 t.test('every source type the config accepts has a definition under the same name, and the reverse', async (t) => {
   t.same(typesOf(sourceConfigs), Object.keys(sources).sort())
-  for (const [name, definition] of Object.entries(sources)) t.equal(definition.type, name, `${name} is registered under its own type`)
+  for (const [name, load] of Object.entries(sources)) t.equal((await load()).default.type, name, `${name} is registered under its own type`)
 })
 
 t.test('every plugin type the config accepts has a definition under the same name, and the reverse', async (t) => {
   t.same(typesOf(pluginConfigs), Object.keys(plugins).sort())
+  for (const [name, load] of Object.entries(plugins)) t.equal((await load()).default.type, name, `${name} is registered under its own type`)
 })

@@ -13,8 +13,8 @@ import { fileURLToPath } from 'node:url'
 const DIST = fileURLToPath(new URL('../../../dist/', import.meta.url))
 const IMPORT = /^(?:import|export)\s[^'"]*?\sfrom\s+['"]([^'"]+)['"]|^import\s+['"]([^'"]+)['"]/gm
 
-/** Every package the modules reachable from `roots` import, each with the chain of files that reaches it. */
-function packagesReachedFrom(roots: string[]): Map<string, string[]> {
+/** Every package the modules reachable from `roots` import, each with the chain of files that reaches it; and the modules (relative to dist). */
+function reachedFrom(roots: string[]): { packages: Map<string, string[]>; modules: Set<string> } {
   const packages = new Map<string, string[]>()
   const seen = new Set<string>()
   const walk = (file: string, chain: string[]) => {
@@ -31,8 +31,10 @@ function packagesReachedFrom(roots: string[]): Map<string, string[]> {
     }
   }
   for (const root of roots) walk(resolve(DIST, root), [])
-  return packages
+  return { packages, modules: new Set([...seen].map((file) => relative(DIST, file))) }
 }
+
+const packagesReachedFrom = (roots: string[]) => reachedFrom(roots).packages
 
 t.test('threadline agent, its log pipeline and its plugins import neither zod nor yaml', async (t) => {
   const packages = packagesReachedFrom(['agent/cli/threadline.js', 'agent/main.js', 'agent/agent.js', 'agent/plugins-agent.js'])
@@ -43,4 +45,12 @@ t.test('threadline agent, its log pipeline and its plugins import neither zod no
 t.test('the config child does load them', async (t) => {
   const packages = packagesReachedFrom(['agent/config/load-child.js'])
   t.ok(packages.has('zod') && packages.has('yaml'))
+})
+
+t.test('source and plugin types are loaded when a config names them, not with the agent', async (t) => {
+  const { modules } = reachedFrom(['agent/cli/threadline.js', 'agent/main.js', 'agent/agent.js', 'agent/plugins-agent.js'])
+  t.ok(modules.has('agent/sources/index.js') && modules.has('agent/plugins/index.js'), 'the registries are reached')
+  for (const module of ['agent/sources/file/source.js', 'agent/sources/stdin.js', 'agent/sources/docker/source.js', 'agent/sources/journald/source.js', 'agent/plugins/harvest/plugin.js', 'agent/plugins/safety-telemetry/plugin.js']) {
+    t.notOk(modules.has(module), `${module} is not imported statically`)
+  }
 })

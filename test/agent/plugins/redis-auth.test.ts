@@ -30,9 +30,9 @@ t.test('password_file, password_env, and none', async (t) => {
   const log = pino({ level: 'debug' }, { write: (line: string) => lines.push(line) })
   const safety = (redis: Record<string, unknown>) => PluginConfig.parse({ type: 'safety_telemetry', listen: 'agent', redis: { url: server.url, deadline: '1s', ...redis } })
   const hosts = {
-    file: createPluginHost({ file: safety({ password_file: passwordFile }) }, log),
-    env: createPluginHost({ env: safety({ password_env: 'THREADLINE_TEST_REDIS_PASSWORD' }) }, log),
-    none: createPluginHost({ none: safety({}) }, log),
+    file: await createPluginHost({ file: safety({ password_file: passwordFile }) }, log),
+    env: await createPluginHost({ env: safety({ password_env: 'THREADLINE_TEST_REDIS_PASSWORD' }) }, log),
+    none: await createPluginHost({ none: safety({}) }, log),
   }
   for (const host of Object.values(hosts)) {
     t.teardown(() => host.stop())

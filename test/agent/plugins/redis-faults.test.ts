@@ -20,7 +20,7 @@ const SCRAPE_INTERVAL_MS = 1_000
 
 const server = await startRedis()
 const redisConfig = { url: server.url, deadline: `${DEADLINE_MS}ms` }
-const host = createPluginHost(
+const host = await createPluginHost(
   {
     safety: PluginConfig.parse({ type: 'safety_telemetry', listen: '127.0.0.1:0', redis: redisConfig }),
     harvest: PluginConfig.parse({ type: 'harvest', listen: '127.0.0.1:0', redis: redisConfig }),

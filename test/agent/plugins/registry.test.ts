@@ -8,26 +8,27 @@ import { readFileSync } from 'node:fs'
 import pino from 'pino'
 import { PluginConfig } from '../../../agent/config/schema.js'
 import { createPluginHost } from '../../../agent/plugins/host.js'
-import { plugins } from '../../../agent/plugins/index.js'
+import { loadPlugin, plugins, type PluginType } from '../../../agent/plugins/index.js'
 import { freePort } from '../../support/prometheus.js'
 import { createPlugin, promtoolCheck, sample } from '../../support/plugin-harness.js'
 
 const version = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version
-const PREFIXES: Record<keyof typeof plugins, string> = { safety_telemetry: 'quantum_safety', harvest: 'quantum_harvest' }
+const PREFIXES: Record<PluginType, string> = { safety_telemetry: 'quantum_safety', harvest: 'quantum_harvest' }
 
-for (const [type, definition] of Object.entries(plugins) as Array<[keyof typeof plugins, (typeof plugins)[keyof typeof plugins]]>) {
+for (const type of Object.keys(plugins) as PluginType[]) {
   t.test(`${type}: the plugin contract`, async (t) => {
+    const definition = await loadPlugin(type)
     t.equal(definition.type, type, 'registered under its own type')
     t.ok(definition.description.length > 20, 'described')
     t.ok(PluginConfig.safeParse({ type }).success, 'defaults validate')
 
-    const idle = createPlugin(type, {})
+    const idle = await createPlugin(type, {})
     await idle.stop()
     await idle.stop()
     t.pass('stop before start, and twice')
 
     // Nothing listens on this port: every read fails at once.
-    const plugin = createPlugin(type, { redis: { url: `redis://127.0.0.1:${await freePort()}`, deadline: '300ms' } })
+    const plugin = await createPlugin(type, { redis: { url: `redis://127.0.0.1:${await freePort()}`, deadline: '300ms' } })
     await plugin.start()
     await plugin.start()
     const text = await plugin.registry.metrics()
@@ -45,7 +46,7 @@ for (const [type, definition] of Object.entries(plugins) as Array<[keyof typeof 
 
 t.test('the host serves plugins on their own port or on the agent, and stops cleanly', async (t) => {
   const redis = { url: `redis://127.0.0.1:${await freePort()}`, deadline: '200ms' }
-  const host = createPluginHost(
+  const host = await createPluginHost(
     {
       own: PluginConfig.parse({ type: 'safety_telemetry', listen: '127.0.0.1:0', redis }),
       shared: PluginConfig.parse({ type: 'harvest', listen: 'agent', redis }),

@@ -25,7 +25,7 @@ const SCREENSHOT = join(process.cwd(), '.tap', 'trace-page.png')
 
 const dir = mkdtempSync(join(tmpdir(), 'threadline-trace-page-'))
 t.teardown(() => rmSync(dir, { recursive: true, force: true }))
-const agent = createAgent(
+const agent = await createAgent(
   loadAgentConfig({ dataDir: dir, listen: '127.0.0.1:0', tail: [], stdin: false, labels: {}, checkConfig: false }, {}),
   pino({ level: 'silent' }),
 )
