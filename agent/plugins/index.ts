@@ -4,18 +4,17 @@
  * reader are 0.6–0.9 MB of RSS a log agent without plugins never uses
  * (README, "Performance").
  */
+import { loadDefinition, type LazyRegistry } from '../core/lazy-registry.js'
 import type { PluginDefinition } from './define.js'
 
 export const plugins = {
   safety_telemetry: () => import('./safety-telemetry/plugin.js'),
   harvest: () => import('./harvest/plugin.js'),
-} satisfies Record<string, () => Promise<{ default: PluginDefinition<never> }>>
+} satisfies LazyRegistry<PluginDefinition<never>>
 
 export type PluginType = keyof typeof plugins
 
 /** The definition of a plugin type, loaded. */
-export async function loadPlugin<Type extends PluginType>(type: Type): Promise<Awaited<ReturnType<(typeof plugins)[Type]>>['default']> {
-  return (await plugins[type]()).default
-}
+export const loadPlugin = <Type extends PluginType>(type: Type) => loadDefinition(plugins, type)
 
 export { ON_AGENT, type PluginContext, type PluginInstance } from './define.js'
