@@ -11,6 +11,7 @@ import type { Logger } from 'pino'
 import type { LoadedConfig } from './config/load.js'
 import type { SourceConfig } from './config/schema.js'
 import { guarded } from './core/guarded.js'
+import { loadDefinitionsFor } from './core/lazy-registry.js'
 import { isEnding, type Lifecycle, type SourceContext, type SourceDefinition } from './core/types.js'
 import { createHttpServer, type AgentHttpServer } from './http/server.js'
 import { traceRoutes } from './http/trace-routes.js'
@@ -21,7 +22,7 @@ import { createPipeline, type Tap } from './pipeline.js'
 import { createPluginsOnlyAgent, isPluginsOnly } from './plugins-agent.js'
 import { createPluginHost, type PluginHost } from './plugins/host.js'
 import { createSink, cursorNameOf } from './sinks/index.js'
-import { loadSource } from './sources/index.js'
+import { sources } from './sources/index.js'
 import { enforceRetention } from './store/retention.js'
 import { Store, WAL_CHECKPOINT_INTERVAL_MS } from './store/store.js'
 import { eventsFromStore } from './trace/store-lookup.js'
@@ -51,9 +52,7 @@ export async function createAgent(loaded: LoadedConfig, log: Logger, metrics = n
   const { config } = loaded
   const plugins = await createPluginHost(config.plugins, log)
   if (isPluginsOnly(config)) return createPluginsOnlyAgent(config, plugins, log, metrics)
-  const types = [...new Set(Object.values(config.sources).map((source) => source.type))]
-  const definitions = new Map(await Promise.all(types.map(async (type) => [type, await loadSource(type)] as const)))
-  return createLogAgent(loaded, definitions, plugins, log, metrics)
+  return createLogAgent(loaded, await loadDefinitionsFor(sources, Object.values(config.sources)), plugins, log, metrics)
 }
 
 function createLogAgent(

@@ -5,10 +5,11 @@
  */
 import type { Logger } from 'pino'
 import type { PluginConfig } from '../config/schema.js'
+import { loadDefinitionsFor } from '../core/lazy-registry.js'
 import type { Lifecycle } from '../core/types.js'
 import { createHttpServer, type AgentHttpServer } from '../http/server.js'
 import { ON_AGENT, type PluginContext, type PluginInstance } from './define.js'
-import { loadPlugin } from './index.js'
+import { plugins } from './index.js'
 
 export interface PluginHost extends Lifecycle {
   /** The exposition of the plugins served on the agent's /metrics ('' when none). */
@@ -19,8 +20,7 @@ export interface PluginHost extends Lifecycle {
 
 /** The host of the configured plugins; only the plugin types they name are loaded. */
 export async function createPluginHost(configs: Readonly<Record<string, PluginConfig>>, log: Logger, now: () => number = Date.now): Promise<PluginHost> {
-  const types = [...new Set(Object.values(configs).map((config) => config.type))]
-  const definitions = new Map(await Promise.all(types.map(async (type) => [type, await loadPlugin(type)] as const)))
+  const definitions = await loadDefinitionsFor(plugins, Object.values(configs))
   const running = Object.entries(configs).map(([id, config]) => {
     const ctx: PluginContext = { id, log: log.child({ plugin: id }), now }
     // The schema's discriminated union guarantees the config matches the definition its `type` names.

@@ -4,7 +4,7 @@
  * reader are 0.6–0.9 MB of RSS a log agent without plugins never uses
  * (README, "Performance").
  */
-import { loadDefinition, type LazyRegistry } from '../core/lazy-registry.js'
+import type { LazyRegistry } from '../core/lazy-registry.js'
 import type { PluginDefinition } from './define.js'
 
 export const plugins = {
@@ -13,8 +13,5 @@ export const plugins = {
 } satisfies LazyRegistry<PluginDefinition<never>>
 
 export type PluginType = keyof typeof plugins
-
-/** The definition of a plugin type, loaded. */
-export const loadPlugin = <Type extends PluginType>(type: Type) => loadDefinition(plugins, type)
 
 export { ON_AGENT, type PluginContext, type PluginInstance } from './define.js'

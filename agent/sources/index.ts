@@ -3,7 +3,7 @@
  * each loaded when a config names it: the docker, journald and stdin sources
  * are 0.6–0.9 MB of RSS an agent tailing files never uses (README, "Performance").
  */
-import { loadDefinition, type LazyRegistry } from '../core/lazy-registry.js'
+import type { LazyRegistry } from '../core/lazy-registry.js'
 import type { SourceDefinition } from '../core/types.js'
 
 export const sources = {
@@ -12,8 +12,3 @@ export const sources = {
   docker: () => import('./docker/source.js'),
   journald: () => import('./journald/source.js'),
 } satisfies LazyRegistry<SourceDefinition<never>>
-
-export type SourceType = keyof typeof sources
-
-/** The definition of a source type, loaded. */
-export const loadSource = <Type extends SourceType>(type: Type) => loadDefinition(sources, type)

@@ -10,12 +10,13 @@ import pino from 'pino'
 import type { Test } from 'tap'
 import { PluginConfig } from '../../agent/config/schema.js'
 import type { PluginInstance } from '../../agent/plugins/define.js'
-import { loadPlugin, type PluginType } from '../../agent/plugins/index.js'
+import { loadDefinition } from '../../agent/core/lazy-registry.js'
+import { plugins, type PluginType } from '../../agent/plugins/index.js'
 import { startRedis, type RedisServer } from './redis-server.js'
 
 /** A plugin of `type` built from raw (YAML-shaped) config, its clock pinned to `now()`. */
 export async function createPlugin(type: PluginType, raw: Record<string, unknown>, now: () => number = Date.now): Promise<PluginInstance> {
-  const definition = await loadPlugin(type)
+  const definition = await loadDefinition(plugins, type)
   const config = PluginConfig.parse({ type, ...raw })
   const create = definition.create as (config: unknown, ctx: Parameters<typeof definition.create>[1]) => PluginInstance
   return create(config, { id: type, log: pino({ level: 'silent' }), now })

@@ -8,7 +8,8 @@ import { readFileSync } from 'node:fs'
 import pino from 'pino'
 import { PluginConfig } from '../../../agent/config/schema.js'
 import { createPluginHost } from '../../../agent/plugins/host.js'
-import { loadPlugin, plugins, type PluginType } from '../../../agent/plugins/index.js'
+import { loadDefinition } from '../../../agent/core/lazy-registry.js'
+import { plugins, type PluginType } from '../../../agent/plugins/index.js'
 import { freePort } from '../../support/prometheus.js'
 import { createPlugin, promtoolCheck, sample } from '../../support/plugin-harness.js'
 
@@ -17,7 +18,7 @@ const PREFIXES: Record<PluginType, string> = { safety_telemetry: 'quantum_safety
 
 for (const type of Object.keys(plugins) as PluginType[]) {
   t.test(`${type}: the plugin contract`, async (t) => {
-    const definition = await loadPlugin(type)
+    const definition = await loadDefinition(plugins, type)
     t.equal(definition.type, type, 'registered under its own type')
     t.ok(definition.description.length > 20, 'described')
     t.ok(PluginConfig.safeParse({ type }).success, 'defaults validate')

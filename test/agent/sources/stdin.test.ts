@@ -2,7 +2,8 @@ import t from 'tap'
 import { spawn } from 'node:child_process'
 import { PassThrough } from 'node:stream'
 import { isEnding } from '../../../agent/core/types.js'
-import { loadSource } from '../../../agent/sources/index.js'
+import { loadDefinition } from '../../../agent/core/lazy-registry.js'
+import { sources } from '../../../agent/sources/index.js'
 import { stdinSource } from '../../../agent/sources/stdin.js'
 import { FileSourceConfig } from '../../../agent/sources/file/config.js'
 import { StdinSourceConfig } from '../../../agent/sources/stdin-config.js'
@@ -38,7 +39,7 @@ t.test('reads a child process pipe to its end, including an unterminated last li
 t.test('the file source is not an ending source', async (t) => {
   const harness = createSourceHarness()
   t.teardown(harness.cleanup)
-  const file = (await loadSource('file')).create(FileSourceConfig.parse({ type: 'file', include: [`${harness.dir}/*.log`] }), harness.ctx)
+  const file = (await loadDefinition(sources, 'file')).create(FileSourceConfig.parse({ type: 'file', include: [`${harness.dir}/*.log`] }), harness.ctx)
   t.notOk(isEnding(file))
 })
 
