@@ -50,6 +50,12 @@ function eitherOf(a: ReadonlySet<string> | undefined, b: ReadonlySet<string> | u
   return a === undefined || b === undefined ? undefined : new Set([...a, ...b])
 }
 
+/** The rules that can match a line of one event: those run on each line, and those run once per label set (`LineRule.sameForLabelSet`). */
+interface EventRules {
+  perLine: readonly LineRule[]
+  perLabelSet: readonly LineRule[]
+}
+
 /**
  * The rules that can match a line of an event, in config order, looked up
  * once per event name: most lines match only `log_messages_total`, and every
@@ -58,16 +64,24 @@ function eitherOf(a: ReadonlySet<string> | undefined, b: ReadonlySet<string> | u
  * label values behind the cardinality guard, so the cache stays small; the
  * cap only guards against a caller that skipped it.
  */
-function rulesByEvent(rules: ReadonlyArray<{ rule: LineRule; events: ReadonlySet<string> | undefined }>): (event: string) => readonly LineRule[] {
-  const cache = new Map<string, LineRule[]>()
+function rulesByEvent(rules: ReadonlyArray<{ rule: LineRule; events: ReadonlySet<string> | undefined }>): (event: string) => EventRules {
+  const cache = new Map<string, EventRules>()
   return (event) => {
     let found = cache.get(event)
     if (found === undefined) {
-      found = rules.filter(({ events }) => events === undefined || events.has(event)).map(({ rule }) => rule)
+      const matching = rules.filter(({ events }) => events === undefined || events.has(event)).map(({ rule }) => rule)
+      found = { perLine: matching.filter((rule) => !rule.sameForLabelSet), perLabelSet: matching.filter((rule) => rule.sameForLabelSet) }
       if (cache.size < MAX_CACHED_EVENTS) cache.set(event, found)
     }
     return found
   }
+}
+
+/** The lines of one batch sharing one label set: the first of them, how many, and the rules of their event. */
+interface LabelSetLines {
+  event: LogEvent
+  lines: number
+  rules: EventRules
 }
 
 export function createMetricsEngine(config: MetricsConfig, { now = Date.now }: MetricsEngineOptions = {}): MetricsEngine {
@@ -86,6 +100,12 @@ export function createMetricsEngine(config: MetricsConfig, { now = Date.now }: M
     }
   }
   const rulesFor = rulesByEvent(rules)
+  /**
+   * Rules that read only a line's label set run once per set a batch, not
+   * once a line: with the defaults that is `log_messages_total` on every
+   * line, and `intents_received_total` (README, "Performance").
+   */
+  const labelSets = new Map<object, LabelSetLines>()
   const expirePairs = () => {
     for (const pair of pairs.values()) pair.expire()
   }
@@ -94,8 +114,23 @@ export function createMetricsEngine(config: MetricsConfig, { now = Date.now }: M
     registry: context.registry,
     observe(events) {
       if (events.length === 0) return
+      // Cleared first: a rule that threw part-way through the last batch leaves no counts to add twice.
+      labelSets.clear()
       for (const event of events) {
-        for (const rule of rulesFor(event.event)) rule.observe(event)
+        const shared = labelSets.get(event.labels)
+        if (shared !== undefined) {
+          shared.lines++
+          for (const rule of shared.rules.perLine) rule.observe(event)
+          continue
+        }
+        const rules = rulesFor(event.event)
+        for (const rule of rules.perLine) rule.observe(event)
+        // The transforms give every line of one (service, level, event) the same frozen labels; any other labels object is counted line by line.
+        if (Object.isFrozen(event.labels)) labelSets.set(event.labels, { event, lines: 1, rules })
+        else for (const rule of rules.perLabelSet) rule.observe(event, 1)
+      }
+      for (const { event, lines, rules } of labelSets.values()) {
+        for (const rule of rules.perLabelSet) rule.observe(event, lines)
       }
       clocks.observe(events)
       expirePairs()

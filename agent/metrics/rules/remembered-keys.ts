@@ -78,13 +78,17 @@ export class RememberedKeys<Series> {
   }
 
   /**
-   * The arrays are full: copies the entries in age order into arrays twice as
-   * long, or as long when holes left by `delete` are half of them, numbering
-   * the slots from 0 again.
+   * The arrays are full. When holes left by `delete` are half of them, the
+   * entries are copied in age order into arrays as long, numbering the slots
+   * from 0 again; otherwise into arrays twice as long, where every slot keeps
+   * its number (at number modulo the new length), so no key's slot changes: a
+   * catch-up that remembers 40,000 orders grows the arrays ten times, and
+   * renumbering rewrote each key in `slotOf` at each growth.
    */
   private makeRoom(): void {
-    const length = this.size > this.keys.length / 2 ? this.keys.length * 2 : this.keys.length
+    const renumber = this.size <= this.keys.length / 2
     const mask = this.keys.length - 1
+    const length = renumber ? this.keys.length : this.keys.length * 2
     const keys = new Array<string | undefined>(length)
     const atMs = new Float64Array(length)
     const seqs = new Float64Array(length)
@@ -93,18 +97,21 @@ export class RememberedKeys<Series> {
     for (let slot = this.head; slot < this.tail; slot++) {
       const from = slot & mask
       const key = this.keys[from]
-      if (key === undefined) continue
-      keys[next] = key
-      atMs[next] = this.atMs[from]!
-      seqs[next] = this.seqs[from]!
-      seriesIds[next] = this.seriesIds[from]!
-      this.slotOf.set(key, next++)
+      if (renumber && key === undefined) continue
+      const to = renumber ? next++ : slot & (length - 1)
+      if (renumber) this.slotOf.set(key!, to)
+      keys[to] = key
+      atMs[to] = this.atMs[from]!
+      seqs[to] = this.seqs[from]!
+      seriesIds[to] = this.seriesIds[from]!
     }
     this.keys = keys
     this.atMs = atMs
     this.seqs = seqs
     this.seriesIds = seriesIds
-    this.head = 0
-    this.tail = next
+    if (renumber) {
+      this.head = 0
+      this.tail = next
+    }
   }
 }

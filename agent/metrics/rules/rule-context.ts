@@ -6,9 +6,19 @@ import { Counter, Registry } from '../prom-client.js'
 import type { LogEvent } from '../../core/types.js'
 import { SeriesByLabels } from './series-by-labels.js'
 
+/** The fields a line's label set carries (agent/transforms/labels.ts). */
+export const LABEL_SET_FIELDS: ReadonlySet<string> = new Set(['level', 'service', 'event'])
+
 /** A compiled rule, run on every line. */
 export interface LineRule {
-  observe(event: LogEvent): void
+  /** Observes `event`, standing for `lines` lines of its label set (see `sameForLabelSet`). */
+  observe(event: LogEvent, lines?: number): void
+  /**
+   * True when the rule reads only fields in {@link LABEL_SET_FIELDS}: every
+   * line of one label set then counts alike, and the engine hands the rule
+   * one line of each set with how many lines of the batch carried it.
+   */
+  readonly sameForLabelSet?: boolean
 }
 
 export type SkipReason = 'no_key' | 'no_value'
@@ -35,7 +45,7 @@ export class RuleContext {
     return new SeriesByLabels({
       labelNames,
       maxValues: this.maxLabelValues,
-      onOverflow: (label) => this.overflows.inc({ metric, label }),
+      onOverflow: (label, lines) => this.overflows.inc({ metric, label }, lines),
       create,
     })
   }

@@ -12,8 +12,8 @@ export interface SeriesByLabelsOptions<Series> {
   /** Fields read from each line, in label order. */
   labelNames: readonly string[]
   maxValues: number
-  /** Called once per line whose value for `label` was replaced by "other". */
-  onOverflow(label: string): void
+  /** Called for lines whose value for `label` was replaced by "other", with how many. */
+  onOverflow(label: string, lines: number): void
   /** Builds the series for admitted label values (called once per distinct set). */
   create(values: readonly string[]): Series
 }
@@ -22,28 +22,28 @@ type Tree<Series> = Map<string, Tree<Series> | Series>
 
 export class SeriesByLabels<Series> {
   private readonly readers: FieldReader[]
-  private readonly guards: Array<(value: string) => string>
+  private readonly guards: Array<(value: string, lines: number) => string>
   // Nested by label value, so a hit on the every-line path allocates nothing.
   private readonly tree: Tree<Series> = new Map()
   private unlabelled: Series | undefined
 
   constructor(private readonly options: SeriesByLabelsOptions<Series>) {
     this.readers = options.labelNames.map(fieldReader)
-    this.guards = options.labelNames.map((label) => createCardinalityGuard(options.maxValues, () => options.onOverflow(label)))
+    this.guards = options.labelNames.map((label) => createCardinalityGuard(options.maxValues, (lines) => options.onOverflow(label, lines)))
   }
 
-  /** The series for a line's label values. */
-  forLine(event: LogEvent): Series {
+  /** The series for a line's label values; `lines` lines like it, for the overflow count. */
+  forLine(event: LogEvent, lines = 1): Series {
     const readers = this.readers
     const last = readers.length - 1
     if (last < 0) return (this.unlabelled ??= this.options.create([]))
     let node = this.tree
     for (let i = 0; i < last; i++) {
       const next = node.get(readers[i]!(event) ?? '') as Tree<Series> | undefined
-      if (next === undefined) return this.admit(readers.map((read) => read(event) ?? ''))
+      if (next === undefined) return this.admit(readers.map((read) => read(event) ?? ''), lines)
       node = next
     }
-    return (node.get(readers[last]!(event) ?? '') as Series | undefined) ?? this.admit(readers.map((read) => read(event) ?? ''))
+    return (node.get(readers[last]!(event) ?? '') as Series | undefined) ?? this.admit(readers.map((read) => read(event) ?? ''), lines)
   }
 
   /** The series for stored label values (a pending pair restored after a restart). */
@@ -61,8 +61,8 @@ export class SeriesByLabels<Series> {
     return node as Series | undefined
   }
 
-  private admit(raw: readonly string[]): Series {
-    const values = raw.map((value, i) => this.guards[i]!(value))
+  private admit(raw: readonly string[], lines = 1): Series {
+    const values = raw.map((value, i) => this.guards[i]!(value, lines))
     const existing = this.find(values)
     if (existing !== undefined) return existing
     // Keyed by admitted values only: raw values that overflowed (or were

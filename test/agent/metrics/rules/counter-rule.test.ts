@@ -1,7 +1,12 @@
 import t from 'tap'
 import { MetricsConfig } from '../../../../agent/metrics/rules/config.js'
 import { createMetricsEngine } from '../../../../agent/metrics/rules/engine.js'
+import { AgentMetrics } from '../../../../agent/metrics/internal.js'
+import { createTransform } from '../../../../agent/transforms/index.js'
+import { TransformsConfig } from '../../../../agent/transforms/config.js'
 import { logEvent, sample } from '../fixtures/events.js'
+
+const T0 = 1_700_000_000_000
 
 function engineWith(rules: unknown[], max_label_values = 100) {
   return createMetricsEngine(MetricsConfig.parse({ defaults: false, max_label_values, rules }))
@@ -52,4 +57,36 @@ t.test('label values are made safe like Loki label values', async (t) => {
   engine.observe([logEvent(0, { fields: { user: 'a\u0000b' } }), logEvent(0, { fields: { user: 'x'.repeat(600) } })])
   t.equal(await sample(engine.registry, 'by_user_total', { user: 'a_b' }), 1)
   t.equal(await sample(engine.registry, 'by_user_total', { user: 'x'.repeat(512) }), 1)
+})
+
+t.test('lines of one label set are counted once a batch, exactly as line by line, overflows included', async (t) => {
+  const transform = createTransform(TransformsConfig.parse({}), { metrics: new AgentMetrics() })
+  const services = ['ai_engine', 'auto_executor', 'risk_guard', 'gateway']
+  const lines = Array.from({ length: 400 }, (_, i) => {
+    const level = ['info', 'debug', 'error'][i % 3]
+    const event = i % 10 === 0 ? 'INTENT_RECEIVED' : 'LOG'
+    return JSON.stringify({ ts: new Date(T0 + i).toISOString(), level, service: services[i % 4], event, status: i % 2 ? 'A' : 'B' })
+  })
+  const shared = lines.map((text) => transform({ text, readAtMs: T0 }, 'app')!)
+  t.ok(shared.every((event) => Object.isFrozen(event.labels)), 'the transform shares frozen label sets')
+  const ownLabels = shared.map((event) => ({ ...event, labels: { ...event.labels } }))
+  const config = {
+    max_label_values: 3,
+    rules: [
+      { type: 'counter', name: 'by_service_total', labels: ['service'] },
+      { type: 'counter', name: 'by_status_total', match: { level: 'ERROR' }, labels: ['status'] },
+    ],
+  }
+  const grouped = createMetricsEngine(MetricsConfig.parse(config))
+  const lineByLine = createMetricsEngine(MetricsConfig.parse(config))
+  for (let from = 0; from < lines.length; from += 150) {
+    grouped.observe(shared.slice(from, from + 150))
+    lineByLine.observe(ownLabels.slice(from, from + 150))
+  }
+  t.equal(await grouped.registry.metrics(), await lineByLine.registry.metrics(), 'the same exposition')
+  t.equal(await sample(grouped.registry, 'log_messages_total', { service: 'risk_guard', level: 'error' }), 34)
+  t.equal(await sample(grouped.registry, 'intents_received_total'), 40)
+  t.equal(await sample(grouped.registry, 'by_service_total', { service: 'other' }), 100, 'the fourth service is past the cap of 3')
+  t.equal(await sample(grouped.registry, 'threadline_derived_label_overflow_total', { metric: 'by_service_total', label: 'service' }), 100, 'one overflow a line')
+  t.equal(await sample(grouped.registry, 'by_status_total'), 133)
 })

@@ -59,3 +59,19 @@ t.test('growing and compacting keep every entry, in age order', async (t) => {
   }
   t.same(drained, live, 'drained oldest first')
 })
+
+t.test('growing without holes keeps every key where it was, through many wraps of the ring', async (t) => {
+  const memory = new RememberedKeys<number>()
+  // A window of 3,000 keys sliding over 50,000: the arrays grow to 4,096 slots, then the ring wraps a dozen times.
+  const outOfOrder: number[] = []
+  for (let i = 0; i < 50_000; i++) {
+    memory.add(`k${i}`, i, i, 0)
+    if (i < 3_000) continue
+    if (memory.oldest()?.key !== `k${i - 3_000}`) outOfOrder.push(i)
+    memory.delete(`k${i - 3_000}`)
+  }
+  t.same(outOfOrder, [], 'the oldest is always the first added still held')
+  t.equal(memory.size, 3_000)
+  const wrong = Array.from({ length: 3_000 }, (_, i) => 47_000 + i).filter((i) => memory.get(`k${i}`)?.seq !== i)
+  t.same(wrong, [], 'every held key answers with its own entry')
+})
