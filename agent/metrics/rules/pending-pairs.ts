@@ -39,8 +39,10 @@ export interface PendingPairsOptions<Series> {
 
 export class PendingPairs<Series> {
   private readonly pending = new Map<string, Tracked<Series>>()
-  private readonly expired = new RememberedKeys<Series>()
-  private readonly completed = new RememberedKeys<Series>()
+  /** Both memories' keys, so a start looks a new key up once, not once in each (./remembered-keys.ts). */
+  private readonly remembered = new Map<string, number>()
+  private readonly expired = new RememberedKeys<Series>(this.remembered, 0)
+  private readonly completed = new RememberedKeys<Series>(this.remembered, 1)
 
   constructor(private readonly options: PendingPairsOptions<Series>) {}
 
@@ -48,8 +50,7 @@ export class PendingPairs<Series> {
   start(key: string, atMs: number, series: Series): boolean {
     if (this.pending.has(key)) return false
     // A key reused after its pair finished starts a new pair.
-    this.expired.delete(key)
-    this.completed.delete(key)
+    if (this.remembered.has(key) && !this.expired.delete(key)) this.completed.delete(key)
     this.addPending({ key, atMs, series, seq: 0 })
     return true
   }

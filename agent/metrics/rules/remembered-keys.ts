@@ -12,7 +12,6 @@ import type { Tracked } from './pending-pairs.js'
 const INITIAL_SLOTS = 64
 
 export class RememberedKeys<Series> {
-  private readonly slotOf = new Map<string, number>()
   /** Slots are numbered on from 0; a slot's place in the arrays is its number modulo their length (a power of two). */
   private keys: Array<string | undefined> = new Array<string | undefined>(INITIAL_SLOTS)
   private atMs = new Float64Array(INITIAL_SLOTS)
@@ -23,13 +22,25 @@ export class RememberedKeys<Series> {
   /** The oldest slot still held (or a hole left by `delete`), and the next slot to fill. */
   private head = 0
   private tail = 0
+  private count = 0
+
+  /**
+   * `slotOf` may be shared with other memories, each with its own `tag` (0
+   * or 1), when a key is in at most one of them: then one lookup tells
+   * whether any holds a key (`PendingPairs.start`). It maps a key to its
+   * slot number times two plus the tag.
+   */
+  constructor(
+    private readonly slotOf = new Map<string, number>(),
+    private readonly tag: 0 | 1 = 0,
+  ) {}
 
   get size(): number {
-    return this.slotOf.size
+    return this.count
   }
 
   get(key: string): Tracked<Series> | undefined {
-    const slot = this.slotOf.get(key)
+    const slot = this.slotHolding(key)
     return slot === undefined ? undefined : this.entryAt(slot)
   }
 
@@ -41,14 +52,16 @@ export class RememberedKeys<Series> {
     this.atMs[at] = atMs
     this.seqs[at] = seq
     this.seriesIds[at] = this.seriesIdOf(series)
-    this.slotOf.set(key, this.tail++)
+    this.slotOf.set(key, this.tail++ * 2 + this.tag)
+    this.count++
   }
 
   delete(key: string): boolean {
-    const slot = this.slotOf.get(key)
+    const slot = this.slotHolding(key)
     if (slot === undefined) return false
     this.slotOf.delete(key)
     this.keys[slot & (this.keys.length - 1)] = undefined
+    this.count--
     this.skipHoles()
     return true
   }
@@ -56,6 +69,12 @@ export class RememberedKeys<Series> {
   /** The oldest entry, if any. */
   oldest(): Tracked<Series> | undefined {
     return this.head === this.tail ? undefined : this.entryAt(this.head)
+  }
+
+  /** The slot of `key` in this memory, not in another sharing `slotOf`. */
+  private slotHolding(key: string): number | undefined {
+    const value = this.slotOf.get(key)
+    return value === undefined || value % 2 !== this.tag ? undefined : (value - this.tag) / 2
   }
 
   private entryAt(slot: number): Tracked<Series> {
@@ -99,7 +118,7 @@ export class RememberedKeys<Series> {
       const key = this.keys[from]
       if (renumber && key === undefined) continue
       const to = renumber ? next++ : slot & (length - 1)
-      if (renumber) this.slotOf.set(key!, to)
+      if (renumber) this.slotOf.set(key!, to * 2 + this.tag)
       keys[to] = key
       atMs[to] = this.atMs[from]!
       seqs[to] = this.seqs[from]!

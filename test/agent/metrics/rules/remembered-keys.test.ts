@@ -75,3 +75,25 @@ t.test('growing without holes keeps every key where it was, through many wraps o
   const wrong = Array.from({ length: 3_000 }, (_, i) => 47_000 + i).filter((i) => memory.get(`k${i}`)?.seq !== i)
   t.same(wrong, [], 'every held key answers with its own entry')
 })
+
+t.test('two memories sharing one key map each see only their own keys, also after growing and compacting', async (t) => {
+  const shared = new Map<string, number>()
+  const expired = new RememberedKeys<string>(shared, 0)
+  const completed = new RememberedKeys<string>(shared, 1)
+  for (let i = 0; i < 3_000; i++) {
+    ;(i % 2 === 0 ? expired : completed).add(`k${i}`, i, i, 's')
+    // Two keys in three deleted: holes in both, so both compact as well as grow.
+    if (i % 3 !== 0) (i % 2 === 0 ? expired : completed).delete(`k${i}`)
+  }
+  t.equal(expired.size + completed.size, shared.size, 'one entry a key in the shared map')
+  const misplaced: string[] = []
+  for (let i = 0; i < 3_000; i++) {
+    const held = i % 3 === 0
+    const own = i % 2 === 0 ? expired : completed
+    const other = i % 2 === 0 ? completed : expired
+    if ((own.get(`k${i}`)?.seq === i) !== held || other.get(`k${i}`) !== undefined || other.delete(`k${i}`)) misplaced.push(`k${i}`)
+  }
+  t.same(misplaced, [], "each memory answers for its own keys only, and cannot delete the other's")
+  t.equal(expired.oldest()?.key, 'k0')
+  t.equal(completed.oldest()?.key, 'k3')
+})
