@@ -86,7 +86,7 @@ export class PendingPairs<Series> {
     }
     for (const memory of [this.expired, this.completed]) {
       for (let entry = memory.oldest(); entry !== undefined && watermarkMs - entry.atMs > rememberForMs; entry = memory.oldest()) {
-        this.forget(memory, entry.key)
+        this.forgetOldest(memory)
       }
     }
   }
@@ -121,13 +121,12 @@ export class PendingPairs<Series> {
   /** Remembers a finished pair; `restoredSeq` for an entry loaded from the store, which the journal already holds. */
   private remember(state: Exclude<PairState, 'pending'>, key: string, atMs: number, series: Series, restoredSeq?: number): void {
     const memory = state === 'expired' ? this.expired : this.completed
-    if (memory.size >= this.options.maxEntries) this.forget(memory, memory.oldest()!.key)
+    if (memory.size >= this.options.maxEntries) this.forgetOldest(memory)
     memory.add(key, atMs, restoredSeq ?? this.write(state, key, atMs, series), series)
   }
 
-  private forget(memory: RememberedKeys<Series>, key: string): void {
-    memory.delete(key)
-    this.options.journal.remove(this.options.rule, key)
+  private forgetOldest(memory: RememberedKeys<Series>): void {
+    this.options.journal.remove(this.options.rule, memory.dropOldest()!)
   }
 
   /** Journals a change; returns its sequence number. */

@@ -59,11 +59,16 @@ export class RememberedKeys<Series> {
   delete(key: string): boolean {
     const slot = this.slotHolding(key)
     if (slot === undefined) return false
-    this.slotOf.delete(key)
-    this.keys[slot & (this.keys.length - 1)] = undefined
-    this.count--
-    this.skipHoles()
+    this.vacate(key, slot)
     return true
+  }
+
+  /** Forgets the oldest entry, if any, and returns its key: one lookup fewer than `delete` of its key, as its slot is known. */
+  dropOldest(): string | undefined {
+    if (this.head === this.tail) return undefined
+    const key = this.keys[this.head & (this.keys.length - 1)]!
+    this.vacate(key, this.head)
+    return key
   }
 
   /** The oldest entry, if any. */
@@ -89,6 +94,13 @@ export class RememberedKeys<Series> {
       this.idOfSeries.set(series, id)
     }
     return id
+  }
+
+  private vacate(key: string, slot: number): void {
+    this.slotOf.delete(key)
+    this.keys[slot & (this.keys.length - 1)] = undefined
+    this.count--
+    this.skipHoles()
   }
 
   private skipHoles(): void {

@@ -97,3 +97,15 @@ t.test('two memories sharing one key map each see only their own keys, also afte
   t.equal(expired.oldest()?.key, 'k0')
   t.equal(completed.oldest()?.key, 'k3')
 })
+
+t.test('dropOldest forgets the oldest held entry and returns its key', async (t) => {
+  const shared = new Map<string, number>()
+  const memory = new RememberedKeys<string>(shared, 1)
+  t.equal(memory.dropOldest(), undefined, 'nothing to drop')
+  for (const key of ['a', 'b', 'c']) memory.add(key, 0, 0, 's')
+  memory.delete('b')
+  t.equal(memory.dropOldest(), 'a')
+  t.equal(memory.dropOldest(), 'c', 'past the hole b left')
+  t.equal(memory.size, 0)
+  t.equal(shared.size, 0, 'gone from the key map too')
+})
