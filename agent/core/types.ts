@@ -63,7 +63,12 @@ export interface LogEvent {
   event: string
   /** Never a label (unbounded cardinality): kept in the line and indexed in the store. */
   correlationId: string | null
-  /** The final Loki stream labels: service, level, event and the static labels. */
+  /**
+   * The final Loki stream labels: service, level, event and the static labels.
+   * When frozen, it is the one object every line of its label set shares, with
+   * the `service`, `level` and `event` above; the store and the metrics engine
+   * key on it (agent/transforms/labels.ts).
+   */
   labels: Readonly<Record<string, string>>
   /** The parsed JSON object when the line was one, for taps such as log-derived metrics. */
   fields: Readonly<Record<string, unknown>> | null

@@ -9,7 +9,7 @@ import { SeriesByLabels } from './series-by-labels.js'
 /** The fields a line's label set carries (agent/transforms/labels.ts). */
 export const LABEL_SET_FIELDS: ReadonlySet<string> = new Set(['level', 'service', 'event'])
 
-/** A compiled rule, run on every line. */
+/** A compiled rule, run on every line it may match, or once per label set a batch (`sameForLabelSet`). */
 export interface LineRule {
   /** Observes `event`, standing for `lines` lines of its label set (see `sameForLabelSet`). */
   observe(event: LogEvent, lines?: number): void
