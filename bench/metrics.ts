@@ -33,7 +33,7 @@ const ROUNDS = 5
  * twelve lines, answered 40 ms later or never) through the agent's own
  * transform chain, so the labels are the shared frozen sets the engine sees
  * in the agent. A synthetic mix with one order in fifty lines put the engine
- * at 73 ns a line where this traffic costs it 370 (2026-12-04).
+ * at 73 ns a line where this traffic cost the same build 353–404 (2026-12-04).
  */
 function generateEvents(count: number, t0: number): LogEvent[] {
   const transform = createTransform(TransformsConfig.parse({}), { metrics: new AgentMetrics() })

@@ -65,9 +65,9 @@ export interface LogEvent {
   correlationId: string | null
   /**
    * The final Loki stream labels: service, level, event and the static labels.
-   * When frozen, it is the one object every line of its label set shares, with
-   * the `service`, `level` and `event` above; the store and the metrics engine
-   * key on it (agent/transforms/labels.ts).
+   * When {@link isSharedLabelSet}, it is the one object every line of its label
+   * set shares, with the `service`, `level` and `event` above; the store and
+   * the metrics engine key on it.
    */
   labels: Readonly<Record<string, string>>
   /** The parsed JSON object when the line was one, for taps such as log-derived metrics. */
@@ -169,4 +169,13 @@ export interface LineFeed {
   lastId(): number
   /** Resolves once a line with id > afterId exists, or after timeoutMs, whichever is first. */
   waitForLines(afterId: number, timeoutMs: number): Promise<void>
+}
+
+/**
+ * Whether `labels` is the transforms' one object for its label set (they
+ * freeze it: agent/transforms/labels.ts), so its identity can key a cache of
+ * what the set decides. Any other object may be one line's own.
+ */
+export function isSharedLabelSet(labels: LogEvent['labels']): boolean {
+  return Object.isFrozen(labels)
 }

@@ -10,7 +10,7 @@ import { EventEmitter, once } from 'node:events'
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
-import type { Checkpoint, LineFeed, LogEvent, MeasuredLines, StoredLine } from '../core/types.js'
+import { isSharedLabelSet, type Checkpoint, type LineFeed, type LogEvent, type MeasuredLines, type StoredLine } from '../core/types.js'
 import { formatLabels } from '../../transports/loki/labels.js'
 import { decodeBatch, batchAfter, eachLine, encodeBatch, measureBatch, type BatchRow, type BatchSpan } from './batch-rows.js'
 import { RowLine } from './row-line.js'
@@ -198,8 +198,7 @@ export class Store implements LineFeed {
       this.streamIds.set(text, id)
       this.streamsById.set(id, { labels: text, service, level, event })
     }
-    // Transforms share one frozen labels object per label set: identity is a cheap cache key.
-    if (Object.isFrozen(labels)) this.streamIdByLabels.set(labels, id)
+    if (isSharedLabelSet(labels)) this.streamIdByLabels.set(labels, id)
     return id
   }
 

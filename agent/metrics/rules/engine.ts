@@ -8,7 +8,7 @@
  * at start-up it hands `restore()` what the store kept (agent/metrics/pair-state.ts).
  */
 import type { Registry } from 'prom-client'
-import type { LogEvent } from '../../core/types.js'
+import { isSharedLabelSet, type LogEvent } from '../../core/types.js'
 import type { MetricsConfig } from './config.js'
 import { createCounterRule } from './counter-rule.js'
 import { builtInRules } from './defaults.js'
@@ -125,8 +125,8 @@ export function createMetricsEngine(config: MetricsConfig, { now = Date.now }: M
         }
         const rules = rulesFor(event.event)
         for (const rule of rules.perLine) rule.observe(event)
-        // The transforms give every line of one (service, level, event) the same frozen labels; any other labels object is counted line by line.
-        if (Object.isFrozen(event.labels)) labelSets.set(event.labels, { event, lines: 1, rules })
+        // Any labels object but the transforms' shared one is counted line by line.
+        if (isSharedLabelSet(event.labels)) labelSets.set(event.labels, { event, lines: 1, rules })
         else for (const rule of rules.perLabelSet) rule.observe(event, 1)
       }
       for (const { event, lines, rules } of labelSets.values()) {
