@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { LogEvent } from '../agent/core/types.js'
 import { AgentMetrics } from '../agent/metrics/internal.js'
+import { changesOfRow } from '../agent/metrics/pair-rows.js'
 import { PairStateStore } from '../agent/metrics/pair-state.js'
 import { MetricsConfig } from '../agent/metrics/rules/config.js'
 import { createMetricsEngine } from '../agent/metrics/rules/engine.js'
@@ -64,7 +65,7 @@ export async function run(): Promise<BenchResult[]> {
       let written = 0
       for (let i = 0; i < events.length; i += BATCH) {
         engine.observe(events.slice(i, i + BATCH))
-        written += engine.takeStateDelta().upserts.length
+        written += engine.takeStateDelta().newestSeq
       }
       return written
     },
@@ -97,7 +98,7 @@ function persistNsPerLine(events: readonly LogEvent[], config: MetricsConfig): {
     engine.observe(events.slice(i, i + BATCH))
     deltas.push(engine.takeStateDelta())
   }
-  const changes = deltas.reduce((sum, delta) => sum + delta.upserts.length + delta.deletes.length, 0)
+  const changes = deltas.reduce((sum, delta) => sum + (delta.row === undefined ? 0 : [...changesOfRow(delta.row)].length), 0)
   const dir = mkdtempSync(join(tmpdir(), 'threadline-bench-pairs-'))
   // A fresh store a pass: the log is keyed by sequence number, so a delta is written once per store.
   const stores = Array.from({ length: 2 * (ROUNDS + 1) }, (_, i) => new Store(join(dir, `${i}.db`)))

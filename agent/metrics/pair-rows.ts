@@ -1,31 +1,194 @@
 /**
- * How a row of the pair-state log (./pair-state.ts) holds its changes: a
- * blob of groups, each a rule and its label values followed by the changes
- * sharing them, each change its sequence number and time as float64, its
- * state as one letter, and its key as length-prefixed UTF-8. The JSON rows
- * this replaced cost 1.1 µs a change to stringify, more than SQLite took to
- * store them (bench/metrics.ts, README "Performance"); rows written in
- * either JSON format by earlier versions still load.
+ * How a row of the pair-state log (./pair-state.ts) holds its changes. The
+ * journal writes each change into the row's bytes as it happens
+ * (`RowWriter`), so a batch's changes cost no object each, no map to
+ * coalesce them and no pass to encode them (README, "Performance"):
+ *
+ * - byte 0: the format, 2;
+ * - then records: a group (`G`, its rule and label values, as UTF-8 with a
+ *   u32 length, a u16 count before the values), numbered from 0 in the row
+ *   the first time a change of it is written there; or a change (its state
+ *   as one letter, the u32 number of its group, its sequence number and
+ *   time as float64, its key as UTF-8 with a u32 length).
+ *
+ * A key's later change in the same row simply follows its earlier one: the
+ * log is folded by sequence number when it loads. Rows of format 1 (groups
+ * each followed by their changes) and of the JSON formats before it, written
+ * by earlier versions, still load.
  */
-import type { ForgottenKey, PairEntry, PairState } from './rules/pair-journal.js'
+import type { PairState } from './rules/pair-journal.js'
 
 export const FORGOTTEN = 'forgotten'
+export type StoredState = PairState | typeof FORGOTTEN
 
 /** One change as the log is folded: [seq, rule, key, state, atMs, labels]; also how the first JSON rows held each change. */
-export type StoredChange = [seq: number, rule: string, key: string, state: PairState | typeof FORGOTTEN, atMs: number, labels: readonly string[]]
+export type StoredChange = [seq: number, rule: string, key: string, state: StoredState, atMs: number, labels: readonly string[]]
 
-/** Changes of one rule whose entries share one labels array; a forgotten key has no labels. */
-export interface ChangeGroup {
+const FORMAT = 2
+const GROUPED_FORMAT = 1
+const GROUP = 0x47 // 'G'
+const STATE_CODES: Record<StoredState, number> = { pending: 0x70, expired: 0x65, completed: 0x63, [FORGOTTEN]: 0x66 } // p e c f
+const STATES_BY_CODE: Record<number, StoredState> = { 0x70: 'pending', 0x65: 'expired', 0x63: 'completed', 0x66: FORGOTTEN }
+/** State, group, seq and atMs, the key's length prefix: what a change takes besides its key. */
+const CHANGE_BYTES = 1 + 4 + 8 + 8 + 4
+const INITIAL_BYTES = 16 * 1024
+
+/** A rule and its label values, and where it was last defined: `row` is the row's number, `index` its number in that row. */
+interface RowGroup {
   rule: string
   labels: readonly string[]
-  changes: Array<PairEntry | ForgottenKey>
+  row: number
+  index: number
 }
 
-const FORMAT = 1
-const STATE_CODES = { pending: 'p', expired: 'e', completed: 'c', [FORGOTTEN]: 'f' } as const
-const STATES_BY_CODE: Record<string, PairState | typeof FORGOTTEN> = { p: 'pending', e: 'expired', c: 'completed', f: FORGOTTEN }
-/** Length prefix, seq and atMs, state: what a change takes besides its key. */
-const CHANGE_BYTES = 4 + 8 + 8 + 1
+/** Writes changes into one row's bytes; `take()` hands the row over and starts the next. */
+export class RowWriter {
+  private bytes = Buffer.allocUnsafe(INITIAL_BYTES)
+  private view = new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength)
+  private at = 0
+  private row = 1
+  private groupsInRow = 0
+  private newest = 0
+  /** Groups by rule, then by the labels array itself: a series hands out one array for all its entries. */
+  private readonly groups = new Map<string, Map<readonly string[], RowGroup>>()
+
+  /** Appends a change; its labels are ignored when it forgets the key. */
+  change(rule: string, labels: readonly string[], state: StoredState, seq: number, atMs: number, key: string): void {
+    const group = this.groupOf(rule, labels)
+    // UTF-8 takes at most 3 bytes a UTF-16 unit: the bound is exact enough to write in one pass.
+    this.reserve(CHANGE_BYTES + 3 * key.length)
+    const view = this.view
+    let at = this.at
+    this.bytes[at] = STATE_CODES[state]
+    view.setUint32(at + 1, group.index, true)
+    view.setFloat64(at + 5, seq, true)
+    view.setFloat64(at + 13, atMs, true)
+    this.at = at + 21
+    this.text(key)
+    if (seq > this.newest) this.newest = seq
+  }
+
+  /** The row written since the last call (a copy), with its newest sequence number; undefined when no change was written. */
+  take(): { row: Buffer; newestSeq: number } | undefined {
+    if (this.at === 0) return undefined
+    const taken = { row: Buffer.from(this.bytes.subarray(0, this.at)), newestSeq: this.newest }
+    this.at = 0
+    this.row++
+    this.groupsInRow = 0
+    this.newest = 0
+    return taken
+  }
+
+  private groupOf(rule: string, labels: readonly string[]): RowGroup {
+    let byLabels = this.groups.get(rule)
+    if (byLabels === undefined) this.groups.set(rule, (byLabels = new Map()))
+    let group = byLabels.get(labels)
+    if (group === undefined) byLabels.set(labels, (group = { rule, labels, row: 0, index: 0 }))
+    if (group.row !== this.row) this.define(group)
+    return group
+  }
+
+  /** Writes a group's record into this row (and the format byte, if it is the row's first record). */
+  private define(group: RowGroup): void {
+    let bound = 1 + 1 + 4 + 3 * group.rule.length + 2
+    for (const label of group.labels) bound += 4 + 3 * label.length
+    this.reserve(bound)
+    if (this.at === 0) this.bytes[this.at++] = FORMAT
+    this.bytes[this.at++] = GROUP
+    this.text(group.rule)
+    this.view.setUint16(this.at, group.labels.length, true)
+    this.at += 2
+    for (const label of group.labels) this.text(label)
+    group.row = this.row
+    group.index = this.groupsInRow++
+  }
+
+  private text(value: string): void {
+    const written = this.bytes.write(value, this.at + 4, 'utf8')
+    this.view.setUint32(this.at, written, true)
+    this.at += 4 + written
+  }
+
+  /** Room for `bytes` more (and the format byte). */
+  private reserve(bytes: number): void {
+    if (this.at + bytes + 1 <= this.bytes.length) return
+    const grown = Buffer.allocUnsafe(Math.max(2 * this.bytes.length, this.at + bytes + 1))
+    this.bytes.copy(grown, 0, 0, this.at)
+    this.bytes = grown
+    this.view = new DataView(grown.buffer, grown.byteOffset, grown.byteLength)
+  }
+}
+
+/** The changes of a stored row: a blob of format 2 or 1, or JSON text from an earlier version. */
+export function* changesOfRow(row: string | Buffer): Iterable<StoredChange> {
+  if (typeof row === 'string') return yield* changesOfJson(row)
+  const reader = new RowReader(row)
+  if (row[0] === FORMAT) return yield* reader.records()
+  if (row[0] === GROUPED_FORMAT) return yield* reader.groupedChanges()
+  throw new Error(`pair state row of unknown format ${row[0]}`)
+}
+
+class RowReader {
+  private at = 1
+
+  constructor(private readonly row: Buffer) {}
+
+  *records(): Iterable<StoredChange> {
+    const groups: Array<{ rule: string; labels: string[] }> = []
+    while (this.at < this.row.length) {
+      if (this.row[this.at] === GROUP) {
+        this.at++
+        groups.push({ rule: this.text(), labels: this.labels() })
+        continue
+      }
+      const state = this.state()
+      const group = groups[this.row.readUInt32LE(this.at)]
+      if (group === undefined) throw new Error(`pair state row names group ${this.row.readUInt32LE(this.at)} before defining it`)
+      const seq = this.row.readDoubleLE(this.at + 4)
+      const atMs = this.row.readDoubleLE(this.at + 12)
+      this.at += 20
+      yield [seq, group.rule, this.text(), state, atMs, group.labels]
+    }
+  }
+
+  /** Format 1: groups, each its rule, labels and count, then its changes (seq, atMs, state, key). */
+  *groupedChanges(): Iterable<StoredChange> {
+    while (this.at < this.row.length) {
+      const rule = this.text()
+      const labels = this.labels()
+      const count = this.row.readUInt32LE(this.at)
+      this.at += 4
+      for (let i = 0; i < count; i++) {
+        const seq = this.row.readDoubleLE(this.at)
+        const atMs = this.row.readDoubleLE(this.at + 8)
+        this.at += 16
+        const state = this.state()
+        yield [seq, rule, this.text(), state, atMs, labels]
+      }
+    }
+  }
+
+  private state(): StoredState {
+    const state = STATES_BY_CODE[this.row[this.at]!]
+    if (state === undefined) throw new Error(`pair state row holds an unknown state ${this.row[this.at]}`)
+    this.at++
+    return state
+  }
+
+  private labels(): string[] {
+    const labels = Array.from({ length: this.row.readUInt16LE(this.at) }, () => '')
+    this.at += 2
+    for (let i = 0; i < labels.length; i++) labels[i] = this.text()
+    return labels
+  }
+
+  private text(): string {
+    const end = this.at + 4 + this.row.readUInt32LE(this.at)
+    const value = this.row.toString('utf8', this.at + 4, end)
+    this.at = end
+    return value
+  }
+}
 
 /**
  * The second JSON format: groups of [rule, labels, then four values a change:
@@ -35,74 +198,14 @@ interface GroupedJsonRow {
   groups: Array<[rule: string, labels: readonly string[], ...changes: Array<number | string>]>
 }
 
-/** The row for `groups`, which must hold at least one change. */
-export function encodeRow(groups: readonly ChangeGroup[]): Buffer {
-  // UTF-8 takes at most 3 bytes a UTF-16 unit: the bound is exact enough to write in one pass.
-  let bound = 1
-  for (const { rule, labels, changes } of groups) {
-    bound += 4 + 3 * rule.length + 2 + 4
-    for (const label of labels) bound += 4 + 3 * label.length
-    for (const change of changes) bound += CHANGE_BYTES + 3 * change.key.length
-  }
-  const row = Buffer.allocUnsafe(bound)
-  let at = 0
-  const text = (value: string) => {
-    const bytes = row.write(value, at + 4, 'utf8')
-    row.writeUInt32LE(bytes, at)
-    at += 4 + bytes
-  }
-  row[at++] = FORMAT
-  for (const { rule, labels, changes } of groups) {
-    text(rule)
-    at = row.writeUInt16LE(labels.length, at)
-    for (const label of labels) text(label)
-    at = row.writeUInt32LE(changes.length, at)
-    for (const change of changes) {
-      const state = 'state' in change ? change : undefined
-      at = row.writeDoubleLE(change.seq, at)
-      at = row.writeDoubleLE(state?.atMs ?? 0, at)
-      row[at++] = STATE_CODES[state?.state ?? FORGOTTEN].charCodeAt(0)
-      text(change.key)
-    }
-  }
-  return row.subarray(0, at)
-}
-
-/** The changes of a stored row: a blob, or JSON text from an earlier version. */
-export function* changesOfRow(row: string | Buffer): Iterable<StoredChange> {
-  if (typeof row === 'string') return yield* changesOfJson(row)
-  if (row[0] !== FORMAT) throw new Error(`pair state row of unknown format ${row[0]}`)
-  let at = 1
-  const text = () => {
-    const end = at + 4 + row.readUInt32LE(at)
-    const value = row.toString('utf8', at + 4, end)
-    at = end
-    return value
-  }
-  while (at < row.length) {
-    const rule = text()
-    const labels = Array.from({ length: row.readUInt16LE(at) }, () => '')
-    at += 2
-    for (let i = 0; i < labels.length; i++) labels[i] = text()
-    const count = row.readUInt32LE(at)
-    at += 4
-    for (let i = 0; i < count; i++) {
-      const seq = row.readDoubleLE(at)
-      const atMs = row.readDoubleLE(at + 8)
-      const state = STATES_BY_CODE[String.fromCharCode(row[at + 16]!)]
-      if (state === undefined) throw new Error(`pair state row holds an unknown state ${row[at + 16]}`)
-      at += 17
-      yield [seq, rule, text(), state, atMs, labels]
-    }
-  }
-}
+const STATES_BY_LETTER: Record<string, StoredState> = { p: 'pending', e: 'expired', c: 'completed', f: FORGOTTEN }
 
 function* changesOfJson(text: string): Iterable<StoredChange> {
   const row = JSON.parse(text) as StoredChange[] | GroupedJsonRow
   if (Array.isArray(row)) return yield* row
   for (const [rule, labels, ...flat] of row.groups) {
     for (let i = 0; i < flat.length; i += 4) {
-      yield [flat[i] as number, rule, flat[i + 1] as string, STATES_BY_CODE[flat[i + 2] as string]!, flat[i + 3] as number, labels]
+      yield [flat[i] as number, rule, flat[i + 1] as string, STATES_BY_LETTER[flat[i + 2] as string]!, flat[i + 3] as number, labels]
     }
   }
 }

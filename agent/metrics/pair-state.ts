@@ -10,14 +10,12 @@
  * page (default metrics cost the agent 30 % of its lines/s); a row per change
  * still cost 2 µs each. Rows are appended at the end, and rows holding only
  * changes older than the oldest live entry leave from the head. A row holds
- * its changes as ./pair-rows.ts encodes them.
+ * its changes as the journal wrote them (./pair-rows.ts).
  */
 import type Database from 'better-sqlite3'
-import { changesOfRow, encodeRow, FORGOTTEN, type ChangeGroup, type StoredChange } from './pair-rows.js'
-import { pairId, type PairEntry, type PairState, type PairStateDelta } from './rules/pair-journal.js'
+import { changesOfRow, FORGOTTEN, type StoredChange } from './pair-rows.js'
+import { deltaOf, pairId, type PairEntry, type PairState, type PairStateDelta } from './rules/pair-journal.js'
 import type { MetricsEngine } from './rules/engine.js'
-
-const NO_LABELS: readonly string[] = []
 
 export class PairStateStore {
   private readonly statements
@@ -63,25 +61,7 @@ export class PairStateStore {
    * moved on: a DELETE a batch that found nothing cost a statement a batch.
    */
   apply(delta: PairStateDelta): void {
-    // Grouped by the labels array itself: a series hands out one array for all its entries.
-    const groups = new Map<string, Map<readonly string[], ChangeGroup>>()
-    let newestSeq = 0
-    const groupOf = (rule: string, labels: readonly string[]) => {
-      let byLabels = groups.get(rule)
-      if (byLabels === undefined) groups.set(rule, (byLabels = new Map()))
-      let group = byLabels.get(labels)
-      if (group === undefined) byLabels.set(labels, (group = { rule, labels, changes: [] }))
-      return group
-    }
-    for (const entry of delta.upserts) {
-      groupOf(entry.rule, entry.labels).changes.push(entry)
-      if (entry.seq > newestSeq) newestSeq = entry.seq
-    }
-    for (const forgotten of delta.deletes) {
-      groupOf(forgotten.rule, NO_LABELS).changes.push(forgotten)
-      if (forgotten.seq > newestSeq) newestSeq = forgotten.seq
-    }
-    if (groups.size > 0) this.statements.append.run(newestSeq, encodeRow([...groups.values()].flatMap((byLabels) => [...byLabels.values()])))
+    if (delta.row !== undefined) this.statements.append.run(delta.newestSeq, delta.row)
     // A rolled-back transaction leaves rows this skipped: they are superseded, and go with the next move.
     if (delta.liveFrom > this.deletedBefore) {
       this.statements.dropBefore.run(delta.liveFrom)
@@ -93,8 +73,7 @@ export class PairStateStore {
   private carryOverRowPerKeyTable(db: Database.Database): void {
     db.transaction(() => {
       const rows = db.prepare(`SELECT rule, key, state, at_ms AS atMs, labels, seq FROM pending_pairs`).all() as Array<Omit<PairEntry, 'labels'> & { labels: string }>
-      const upserts = rows.map((row) => ({ ...row, labels: JSON.parse(row.labels) as string[] }))
-      this.apply({ upserts, deletes: [], liveFrom: 0 })
+      this.apply(deltaOf(rows.map((row) => ({ ...row, labels: JSON.parse(row.labels) as string[] })), 0))
       db.exec(`DROP TABLE pending_pairs`)
     })()
   }

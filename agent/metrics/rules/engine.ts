@@ -77,12 +77,20 @@ function rulesByEvent(rules: ReadonlyArray<{ rule: LineRule; events: ReadonlySet
   }
 }
 
-/** The lines of one batch sharing one label set: the first of them, how many, and the rules of their event. */
+/** The lines of one batch sharing one label set: the first of them, how many, the rules of their event, and the batch they were counted in. */
 interface LabelSetLines {
   event: LogEvent
   lines: number
   rules: EventRules
+  batch: number
 }
+
+/**
+ * Label sets remembered across batches, so a batch allocates no map and no
+ * entry per set. The transforms' label sets are bounded by their cardinality
+ * guard; past this many the memory starts again, in case they were not.
+ */
+const MAX_LABEL_SETS = 4096
 
 export function createMetricsEngine(config: MetricsConfig, { now = Date.now }: MetricsEngineOptions = {}): MetricsEngine {
   const context = new RuleContext(config.max_label_values)
@@ -106,6 +114,8 @@ export function createMetricsEngine(config: MetricsConfig, { now = Date.now }: M
    * line, and `intents_received_total` (README, "Performance").
    */
   const labelSets = new Map<object, LabelSetLines>()
+  const setsInBatch: LabelSetLines[] = []
+  let batch = 0
   const expirePairs = () => {
     for (const pair of pairs.values()) pair.expire()
   }
@@ -114,11 +124,12 @@ export function createMetricsEngine(config: MetricsConfig, { now = Date.now }: M
     registry: context.registry,
     observe(events) {
       if (events.length === 0) return
-      // Cleared first: a rule that threw part-way through the last batch leaves no counts to add twice.
-      labelSets.clear()
+      // A new batch number first: a rule that threw part-way through the last batch leaves no counts to add twice.
+      batch++
+      let sets = 0
       for (const event of events) {
-        const shared = labelSets.get(event.labels)
-        if (shared !== undefined) {
+        let shared = labelSets.get(event.labels)
+        if (shared !== undefined && shared.batch === batch) {
           shared.lines++
           for (const rule of shared.rules.perLine) rule.observe(event)
           continue
@@ -126,10 +137,22 @@ export function createMetricsEngine(config: MetricsConfig, { now = Date.now }: M
         const rules = rulesFor(event.event)
         for (const rule of rules.perLine) rule.observe(event)
         // Any labels object but the transforms' shared one is counted line by line.
-        if (isSharedLabelSet(event.labels)) labelSets.set(event.labels, { event, lines: 1, rules })
-        else for (const rule of rules.perLabelSet) rule.observe(event, 1)
+        if (!isSharedLabelSet(event.labels)) {
+          for (const rule of rules.perLabelSet) rule.observe(event, 1)
+          continue
+        }
+        if (shared === undefined) {
+          if (labelSets.size >= MAX_LABEL_SETS) labelSets.clear()
+          labelSets.set(event.labels, (shared = { event, lines: 1, rules, batch }))
+        }
+        shared.event = event
+        shared.lines = 1
+        shared.rules = rules
+        shared.batch = batch
+        setsInBatch[sets++] = shared
       }
-      for (const { event, lines, rules } of labelSets.values()) {
+      for (let i = 0; i < sets; i++) {
+        const { event, lines, rules } = setsInBatch[i]!
         for (const rule of rules.perLabelSet) rule.observe(event, lines)
       }
       clocks.observe(events)

@@ -1,13 +1,15 @@
 /**
- * Changes to pair state since the last persist, coalesced per key: a start and
- * its end in one batch become a single write. The pipeline drains it after
- * observe() and writes it in the same SQLite transaction as the batch and the
- * source positions, so pair state never runs ahead of or behind the lines.
+ * Changes to pair state since the last persist, written as they happen into
+ * the bytes of one pair-state row (../pair-rows.ts). The pipeline takes the
+ * row after observe() and writes it in the same SQLite transaction as the
+ * batch and the source positions, so pair state never runs ahead of or
+ * behind the lines.
  *
  * Every change, a forgotten key included, has its own sequence number: the
- * store appends changes in that order and drops those older than the oldest
- * live entry (agent/metrics/pair-state.ts).
+ * store appends changes in that order, folds them by key when it loads, and
+ * drops rows older than the oldest live entry (agent/metrics/pair-state.ts).
  */
+import { FORGOTTEN, RowWriter } from '../pair-rows.js'
 
 /** pending: a start awaiting its end. expired / completed: remembered to classify late and duplicate ends. */
 export type PairState = 'pending' | 'expired' | 'completed'
@@ -33,21 +35,22 @@ export interface ForgottenKey {
 }
 
 export interface PairStateDelta {
-  upserts: PairEntry[]
-  deletes: ForgottenKey[]
+  /** The changes as one row of the pair-state log, undefined when there were none. */
+  row: Buffer | undefined
+  /** Sequence number of the newest change in `row`: the row's key in the store. */
+  newestSeq: number
   /** Sequence number of the oldest entry still live: every change before it is superseded. */
   liveFrom: number
 }
 
-type Change = PairEntry | ForgottenKey
-
 /** One key of one rule, as a single map key. */
 export const pairId = (rule: string, key: string): string => `${rule}\u0000${key}`
 
+const NO_LABELS: readonly string[] = []
+
 export class PairJournal {
   private lastSeq = 0
-  /** By rule, then key: a key's own string (its hash cached in it) looks it up, where a rule-and-key string was built and hashed twice an order. */
-  private changes = new Map<string, Map<string, Change>>()
+  private readonly changes = new RowWriter()
 
   /** The next sequence number for a change. */
   nextSeq(): number {
@@ -59,30 +62,28 @@ export class PairJournal {
     if (seq > this.lastSeq) this.lastSeq = seq
   }
 
-  put(entry: PairEntry): void {
-    this.changesOf(entry.rule).set(entry.key, entry)
+  put(rule: string, key: string, state: PairState, atMs: number, labels: readonly string[], seq: number): void {
+    this.changes.change(rule, labels, state, seq, atMs, key)
   }
 
-  remove(rule: string, key: string): void {
-    this.changesOf(rule).set(key, { rule, key, seq: this.nextSeq() })
+  /** Forgets a key: a change of its own, numbered `seq` (the next number unless given). */
+  remove(rule: string, key: string, seq = this.nextSeq()): void {
+    this.changes.change(rule, NO_LABELS, FORGOTTEN, seq, 0, key)
   }
 
   /** The changes since the last call, and forgets them; `oldestLiveSeq` is undefined when nothing is live. */
   take(oldestLiveSeq: number | undefined): PairStateDelta {
-    const delta: PairStateDelta = { upserts: [], deletes: [], liveFrom: oldestLiveSeq ?? this.lastSeq + 1 }
-    for (const byKey of this.changes.values()) {
-      for (const change of byKey.values()) {
-        if ('state' in change) delta.upserts.push(change)
-        else delta.deletes.push(change)
-      }
-    }
-    this.changes = new Map()
-    return delta
+    const taken = this.changes.take()
+    return { row: taken?.row, newestSeq: taken?.newestSeq ?? 0, liveFrom: oldestLiveSeq ?? this.lastSeq + 1 }
   }
+}
 
-  private changesOf(rule: string): Map<string, Change> {
-    let byKey = this.changes.get(rule)
-    if (byKey === undefined) this.changes.set(rule, (byKey = new Map()))
-    return byKey
+/** A delta holding `changes` (each an entry, or a forgotten key), for entries carried over from another layout and for tests. */
+export function deltaOf(changes: ReadonlyArray<PairEntry | ForgottenKey>, liveFrom: number): PairStateDelta {
+  const journal = new PairJournal()
+  for (const change of changes) {
+    if ('state' in change) journal.put(change.rule, change.key, change.state, change.atMs, change.labels, change.seq)
+    else journal.remove(change.rule, change.key, change.seq)
   }
+  return { ...journal.take(undefined), liveFrom }
 }

@@ -18,12 +18,15 @@ export interface Tracked<Series> {
 
 export type UnansweredReason = 'timeout' | 'evicted'
 
-export type EndOutcome<Series> =
-  | { kind: 'completed'; start: Tracked<Series> }
-  /** The end came after the timeout (its start is counted unanswered, now or before). */
-  | { kind: 'late'; start: Tracked<Series> }
-  | { kind: 'duplicate'; start: Tracked<Series> }
-  | { kind: 'orphan' }
+/** What an end line found; told to the pair rule without an outcome object an end (README, "Performance"). */
+export interface EndHandler<Series> {
+  /** Its start was pending and within the timeout. */
+  completed(start: Tracked<Series>, endMs: number): void
+  /** It came after the timeout (its start is counted unanswered, now or before). */
+  late(series: Series): void
+  /** Its pair had already ended. */
+  duplicate(series: Series): void
+}
 
 export interface PendingPairsOptions<Series> {
   rule: string
@@ -55,24 +58,31 @@ export class PendingPairs<Series> {
     return true
   }
 
-  end(key: string, atMs: number): EndOutcome<Series> {
+  /** Tells `handler` what an end of `key` at `atMs` found; false when this set does not know the key. */
+  end(key: string, atMs: number, handler: EndHandler<Series>): boolean {
     const start = this.pending.get(key)
     if (start !== undefined) {
       this.pending.delete(key)
       this.remember('completed', key, atMs, start.series)
-      if (atMs - start.atMs <= this.options.timeoutMs) return { kind: 'completed', start }
-      this.options.onUnanswered(start, 'timeout')
-      return { kind: 'late', start }
+      if (atMs - start.atMs <= this.options.timeoutMs) {
+        handler.completed(start, atMs)
+      } else {
+        this.options.onUnanswered(start, 'timeout')
+        handler.late(start.series)
+      }
+      return true
     }
     const expired = this.expired.get(key)
     if (expired !== undefined) {
       this.expired.delete(key)
       this.remember('completed', key, atMs, expired.series)
-      return { kind: 'late', start: expired }
+      handler.late(expired.series)
+      return true
     }
     const completed = this.completed.get(key)
-    if (completed !== undefined) return { kind: 'duplicate', start: completed }
-    return { kind: 'orphan' }
+    if (completed === undefined) return false
+    handler.duplicate(completed.series)
+    return true
   }
 
   /** Times out pending starts older than the timeout and forgets memories older than remember_for. */
@@ -133,7 +143,7 @@ export class PendingPairs<Series> {
   private write(state: PairState, key: string, atMs: number, series: Series): number {
     const { journal, rule, labelsOf } = this.options
     const seq = journal.nextSeq()
-    journal.put({ rule, key, state, atMs, labels: labelsOf(series), seq })
+    journal.put(rule, key, state, atMs, labelsOf(series), seq)
     return seq
   }
 }

@@ -6,10 +6,14 @@ import Database from 'better-sqlite3'
 import t from 'tap'
 import { changesOfRow } from '../../../agent/metrics/pair-rows.js'
 import { PairStateStore, pairChangesToCommit } from '../../../agent/metrics/pair-state.js'
+import { deltaOf, type ForgottenKey, type PairEntry } from '../../../agent/metrics/rules/pair-journal.js'
 import { MetricsConfig } from '../../../agent/metrics/rules/config.js'
 import { createMetricsEngine } from '../../../agent/metrics/rules/engine.js'
 import { logEvent, sample } from './fixtures/events.js'
 import { ANSWERED, orderFlow, T0 } from './fixtures/order-flow.js'
+
+/** A delta of these changes, as the journal would have written them. */
+const deltaWith = (upserts: PairEntry[], deletes: ForgottenKey[], liveFrom: number) => deltaOf([...upserts, ...deletes], liveFrom)
 
 function tempDb(t: { teardown(fn: () => void): void }) {
   const dir = mkdtempSync(join(tmpdir(), 'threadline-pairs-'))
@@ -23,10 +27,10 @@ t.test('apply appends upserts and deletes; load folds them into the live entries
   const store = new PairStateStore(db)
   const entry = { rule: 'order', key: 'a', state: 'pending' as const, atMs: T0 + 0.5, labels: ['orders'], seq: 2 }
   db.transaction(() =>
-    store.apply({ upserts: [entry, { ...entry, key: 'b', seq: 1 }, { ...entry, rule: 'other', seq: 3 }], deletes: [], liveFrom: 1 }),
+    store.apply(deltaWith([entry, { ...entry, key: 'b', seq: 1 }, { ...entry, rule: 'other', seq: 3 }], [], 1)),
   )()
   db.transaction(() =>
-    store.apply({ upserts: [{ ...entry, state: 'completed', atMs: T0 + 9, seq: 4 }], deletes: [{ rule: 'other', key: 'a', seq: 5 }], liveFrom: 1 }),
+    store.apply(deltaWith([{ ...entry, state: 'completed', atMs: T0 + 9, seq: 4 }], [{ rule: 'other', key: 'a', seq: 5 }], 1)),
   )()
   db.close()
   const reopened = new Database(path)
@@ -46,7 +50,7 @@ t.test('rows written a change at a time (before grouped rows) load with grouped 
     JSON.stringify([[1, 'order', 'a', 'pending', T0, ['api']], [2, 'order', 'b', 'pending', T0 + 1, ['web']]]),
   )
   db.transaction(() =>
-    store.apply({ upserts: [{ rule: 'order', key: 'a', state: 'completed', atMs: T0 + 5, labels: ['api'], seq: 3 }], deletes: [{ rule: 'order', key: 'b', seq: 4 }], liveFrom: 1 }),
+    store.apply(deltaWith([{ rule: 'order', key: 'a', state: 'completed', atMs: T0 + 5, labels: ['api'], seq: 3 }], [{ rule: 'order', key: 'b', seq: 4 }], 1)),
   )()
   t.same(store.load(), [{ rule: 'order', key: 'a', state: 'completed', atMs: T0 + 5, labels: ['api'], seq: 3 }])
   const [row] = db.prepare(`SELECT changes FROM pair_changes WHERE last_seq = 4`).pluck().all() as Buffer[]
@@ -68,13 +72,13 @@ t.test('rows holding only changes older than the oldest live entry leave the log
   t.teardown(() => db.close())
   const store = new PairStateStore(db)
   const pending = (key: string, seq: number) => ({ rule: 'order', key, state: 'pending' as const, atMs: T0, labels: [], seq })
-  store.apply({ upserts: [pending('a', 1), pending('b', 2)], deletes: [], liveFrom: 1 })
-  store.apply({ upserts: [pending('c', 3)], deletes: [], liveFrom: 1 })
-  store.apply({ upserts: [{ ...pending('a', 4), state: 'completed' }], deletes: [{ rule: 'order', key: 'b', seq: 5 }], liveFrom: 3 })
+  store.apply(deltaWith([pending('a', 1), pending('b', 2)], [], 1))
+  store.apply(deltaWith([pending('c', 3)], [], 1))
+  store.apply(deltaWith([{ ...pending('a', 4), state: 'completed' }], [{ rule: 'order', key: 'b', seq: 5 }], 3))
   const rows = () => db.prepare(`SELECT last_seq FROM pair_changes ORDER BY last_seq`).pluck().all()
   t.same(rows(), [3, 5], "the first batch's row went: a and b changed again since; b's forgetting stays until it is older than every live entry")
   t.same(store.load().map((e) => [e.key, e.state]), [['c', 'pending'], ['a', 'completed']])
-  store.apply({ upserts: [], deletes: [], liveFrom: 6 })
+  store.apply(deltaWith([], [], 6))
   t.same(rows(), [], 'nothing live: the log is empty')
   t.same(store.load(), [])
 })
@@ -97,7 +101,7 @@ t.test('a delta applied in a transaction that rolls back leaves nothing', async 
   t.teardown(() => db.close())
   const store = new PairStateStore(db)
   const failing = db.transaction(() => {
-    store.apply({ upserts: [{ rule: 'order', key: 'a', state: 'pending', atMs: T0, labels: [], seq: 1 }], deletes: [], liveFrom: 1 })
+    store.apply(deltaWith([{ rule: 'order', key: 'a', state: 'pending', atMs: T0, labels: [], seq: 1 }], [], 1))
     throw new Error('the batch insert failed')
   })
   t.throws(failing, /batch insert failed/)
@@ -158,7 +162,7 @@ t.test('after SIGKILL and restart, pending starts are answered or timed out and 
   engine.observe(after)
   const delta = engine.takeStateDelta()
   const newestBefore = Math.max(...persisted.map((e) => e.seq))
-  t.ok(delta.upserts.every((e) => e.seq > newestBefore), 'changes after the restart are ordered after the restored ones')
+  t.ok([...changesOfRow(delta.row!)].every(([seq]) => seq > newestBefore), 'changes after the restart are ordered after the restored ones')
   db.transaction(() => store.apply(delta))()
 
   const submittedAt = new Map(before.filter((e) => e.event === 'ORDER_SUBMIT').map((e) => [e.correlationId, e.tsMs + e.tsNanos / 1e6]))
@@ -189,7 +193,7 @@ t.test('entries of a pair rule no longer configured are deleted', async (t) => {
   const db = new Database(tempDb(t))
   t.teardown(() => db.close())
   const store = new PairStateStore(db)
-  store.apply({ upserts: [{ rule: 'retired', key: 'a', state: 'pending', atMs: T0, labels: [], seq: 1 }], deletes: [], liveFrom: 1 })
+  store.apply(deltaWith([{ rule: 'retired', key: 'a', state: 'pending', atMs: T0, labels: [], seq: 1 }], [], 1))
   const engine = createMetricsEngine(MetricsConfig.parse({}))
   engine.restore(store.load(), store.newestSeq())
   engine.observe([logEvent(T0)])
@@ -202,16 +206,16 @@ t.test('after a restart, changes are numbered after everything stored, a forgott
   const db = new Database(path)
   const store = new PairStateStore(db)
   // 'a' pending (seq 1); 'b' completed then forgotten (seq 3): the newest stored change is newer than every live entry.
-  store.apply({ upserts: [{ rule: 'order', key: 'a', state: 'pending', atMs: T0, labels: ['orders'], seq: 1 }], deletes: [], liveFrom: 1 })
-  store.apply({ upserts: [{ rule: 'order', key: 'b', state: 'completed', atMs: T0, labels: ['orders'], seq: 2 }], deletes: [], liveFrom: 1 })
-  store.apply({ upserts: [], deletes: [{ rule: 'order', key: 'b', seq: 3 }], liveFrom: 1 })
+  store.apply(deltaWith([{ rule: 'order', key: 'a', state: 'pending', atMs: T0, labels: ['orders'], seq: 1 }], [], 1))
+  store.apply(deltaWith([{ rule: 'order', key: 'b', state: 'completed', atMs: T0, labels: ['orders'], seq: 2 }], [], 1))
+  store.apply(deltaWith([], [{ rule: 'order', key: 'b', seq: 3 }], 1))
   t.equal(store.newestSeq(), 3)
 
   const engine = createMetricsEngine(MetricsConfig.parse({}))
   engine.restore(store.load(), store.newestSeq())
   engine.observe([logEvent(T0 + 10, { event: 'ORDER_SUBMIT', correlationId: 'b', service: 'orders' })])
   const delta = engine.takeStateDelta()
-  t.same(delta.upserts.map((e) => [e.key, e.state, e.seq]), [['b', 'pending', 4]])
+  t.same([...changesOfRow(delta.row!)].map(([seq, , key, state]) => [key, state, seq]), [['b', 'pending', 4]])
   t.doesNotThrow(() => db.transaction(() => store.apply(delta))(), 'no sequence number is given twice')
   t.same(store.load().map((e) => [e.key, e.state]), [['a', 'pending'], ['b', 'pending']], "b's new start outranks its older forgetting")
 })

@@ -1,5 +1,6 @@
 import t from 'tap'
 import type { LogEvent } from '../../../../agent/core/types.js'
+import { changesOfRow } from '../../../../agent/metrics/pair-rows.js'
 import { MetricsConfig } from '../../../../agent/metrics/rules/config.js'
 import { createMetricsEngine } from '../../../../agent/metrics/rules/engine.js'
 import { logEvent, sample } from '../fixtures/events.js'
@@ -157,20 +158,22 @@ t.test('the key may be any field, and labels come from the start line', async (t
   t.equal(await count('duration_seconds_sum'), 0.25)
 })
 
-t.test('state deltas are coalesced per key and drained by each call', async (t) => {
+t.test('state deltas hold every change in order and are drained by each call', async (t) => {
   const { engine } = pairEngine()
   engine.observe([submit('a', 0), respond('a', 5), submit('b', 10)])
   const delta = engine.takeStateDelta()
   t.same(
-    delta.upserts.map(({ key, state, atMs, labels }) => ({ key, state, atMs, labels })),
+    [...changesOfRow(delta.row!)],
     [
-      { key: 'a', state: 'completed', atMs: START + 5, labels: ['orders'] },
-      { key: 'b', state: 'pending', atMs: START + 10, labels: ['orders'] },
+      [1, 'order', 'a', 'pending', START, ['orders']],
+      [2, 'order', 'a', 'completed', START + 5, ['orders']],
+      [3, 'order', 'b', 'pending', START + 10, ['orders']],
     ],
+    "a's completion follows its start in the row; the store folds them by sequence number",
   )
-  t.ok(delta.upserts[0]!.seq < delta.upserts[1]!.seq)
+  t.equal(delta.newestSeq, 3)
   t.equal(delta.liveFrom, 2, "a's pending start (seq 1) was superseded by its completion (seq 2), the oldest live change")
-  t.same(engine.takeStateDelta(), { upserts: [], deletes: [], liveFrom: 2 })
+  t.same(engine.takeStateDelta(), { row: undefined, newestSeq: 0, liveFrom: 2 })
 })
 
 t.test('restored starts keep their age order: past max_pending the oldest is evicted, and none is counted as started', async (t) => {
