@@ -186,8 +186,11 @@ export async function run(): Promise<BenchResult[]> {
     }
     const idleMb = await idleRssMb()
     // Each ratio is taken within a round, then the median of the rounds': the machine's speed drifts between rounds far more than within one.
-    const versusParse = median(rounds.map((r) => r.on.cpuUsPerLine / r.parse.cpuUsPerLine))
-    const onVersusOff = median(rounds.map((r) => r.on.cpuUsPerLine / r.off.cpuUsPerLine))
+    const versusParseByRound = rounds.map((r) => r.on.cpuUsPerLine / r.parse.cpuUsPerLine)
+    const onVersusOffByRound = rounds.map((r) => r.on.cpuUsPerLine / r.off.cpuUsPerLine)
+    const versusParse = median(versusParseByRound)
+    const onVersusOff = median(onVersusOffByRound)
+    const each = (ratios: number[]) => `rounds ${ratios.map((ratio) => ratio.toFixed(2)).join(' ')}`
     const med = (pick: (r: (typeof rounds)[number]) => number) => median(rounds.map(pick))
     const peakRss = Math.max(...rounds.flatMap((r) => [r.on.peakRssMb, r.off.peakRssMb]))
     const peakOn = Math.max(...rounds.map((r) => r.on.peakRssMb))
@@ -199,14 +202,14 @@ export async function run(): Promise<BenchResult[]> {
         ratio: versusParse,
         target: `<= ${TARGETS.versusParse}`,
         met: versusParse <= TARGETS.versusParse,
-        details: `${of}; medians: agent ${us(med((r) => r.on.cpuUsPerLine))}, JSON.parse ${us(med((r) => r.parse.cpuUsPerLine))}`,
+        details: `${of} (${each(versusParseByRound)}); medians: agent ${us(med((r) => r.on.cpuUsPerLine))}, JSON.parse ${us(med((r) => r.parse.cpuUsPerLine))}`,
       },
       {
         name: 'agent CPU per line with default metrics / with metrics off',
         ratio: onVersusOff,
         target: `<= ${TARGETS.metricsOverhead}`,
         met: onVersusOff <= TARGETS.metricsOverhead,
-        details: `${of}; medians: on ${us(med((r) => r.on.cpuUsPerLine))}, off ${us(med((r) => r.off.cpuUsPerLine))}`,
+        details: `${of} (${each(onVersusOffByRound)}); medians: on ${us(med((r) => r.on.cpuUsPerLine))}, off ${us(med((r) => r.off.cpuUsPerLine))}`,
       },
       {
         name: `agent peak RSS during the catch-up (MB) / ${TARGETS.peakRssMb} MB`,
