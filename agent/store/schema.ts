@@ -5,20 +5,37 @@
 import type Database from 'better-sqlite3'
 import { encodeBatchLines, type BatchLine } from './batch-rows.js'
 
-/** 4: batch rows hold their text as UTF-8 bytes, lengths in bytes; rows a version 3 store wrote stay as they are, and legible (./batch-rows.ts). */
-export const SCHEMA_VERSION = 4
+/**
+ * 4: batch rows hold their text as UTF-8 bytes, lengths in bytes; rows a version 3 store wrote stay as they are, and legible (./batch-rows.ts).
+ * 5: correlation ids indexed per segment of 2^10 line ids instead of 2^14; a version 3 or 4 store's index is moved to them.
+ */
+export const SCHEMA_VERSION = 5
 
 /**
- * Correlation ids are indexed per segment of 2^14 line ids. One index over
+ * Correlation ids are indexed per segment of 2^10 line ids. One index over
  * all of them takes each insert to a random page of a tree larger than the
  * page cache once ids are random UUIDs (as the SDK makes them): measured
  * 48 µs a line, against 7 µs when inserts stay inside the newest segment.
- * A lookup probes each segment once: about 0.2 ms for 500,000 lines.
+ * Within a segment the ids are random too, so every batch rewrote each page
+ * of its segment: with segments of 2^14 lines (about 57 pages of ids on the
+ * benchmark's traffic) the index was 78 of the 270 MB the agent wrote for
+ * 500,000 lines, and 13 % of its CPU; 2^10 lines (about 4 pages) took the
+ * writes to 218 MB and CPU per line −4.5 % (README, "Performance"). A lookup
+ * probes each segment once, about 1,000 probes a million lines.
  */
-export const SEGMENT_BITS = 14
+export const SEGMENT_BITS = 10
 
 /** The segment a line id belongs to; division, not `>>`, which would wrap past 2^31 ids. */
 export const segmentOf = (lineId: number): number => Math.floor(lineId / 2 ** SEGMENT_BITS)
+
+const CORRELATIONS_TABLE = `
+  CREATE TABLE IF NOT EXISTS correlations (
+    segment INTEGER NOT NULL,
+    correlation_id TEXT NOT NULL,
+    line_id INTEGER NOT NULL,
+    stream_id INTEGER NOT NULL,
+    PRIMARY KEY (segment, correlation_id, line_id)
+  ) WITHOUT ROWID;`
 
 export function migrate(db: Database.Database): void {
   // Must come first, before WAL mode writes the file header: lets retention hand freed pages back to the OS.
@@ -58,17 +75,22 @@ export function migrate(db: Database.Database): void {
         text BLOB NOT NULL
       );
       CREATE INDEX IF NOT EXISTS batches_by_read_at ON batches (read_at_ms);
-      CREATE TABLE IF NOT EXISTS correlations (
-        segment INTEGER NOT NULL,
-        correlation_id TEXT NOT NULL,
-        line_id INTEGER NOT NULL,
-        stream_id INTEGER NOT NULL,
-        PRIMARY KEY (segment, correlation_id, line_id)
-      ) WITHOUT ROWID;
+      ${CORRELATIONS_TABLE}
     `)
     if (rowPerLine) upgradeLinesToBatches(db, version)
+    else if (version === 3 || version === 4) resegmentCorrelations(db)
     db.prepare(`INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)`).run(String(SCHEMA_VERSION))
   })()
+}
+
+/** Versions 3 and 4 indexed correlation ids per segment of 2^14 line ids: the same entries, numbered by the segments of now. */
+function resegmentCorrelations(db: Database.Database): void {
+  db.exec(`
+    ALTER TABLE correlations RENAME TO correlations_v4;
+    ${CORRELATIONS_TABLE}
+    INSERT INTO correlations SELECT line_id / ${2 ** SEGMENT_BITS}, correlation_id, line_id, stream_id FROM correlations_v4 ORDER BY line_id / ${2 ** SEGMENT_BITS}, correlation_id, line_id;
+    DROP TABLE correlations_v4;
+  `)
 }
 
 /** Lines a version 1 or 2 store kept one row each, at most this many to a batch row when upgraded. */
@@ -84,7 +106,7 @@ function upgradeLinesToBatches(db: Database.Database, version: number): void {
   db.exec(
     version === 1
       ? `INSERT OR IGNORE INTO correlations SELECT id / ${2 ** SEGMENT_BITS}, correlation_id, id, stream_id FROM lines WHERE correlation_id IS NOT NULL;`
-      : `INSERT OR IGNORE INTO correlations SELECT segment, correlation_id, line_id, stream_id FROM correlations_v2 JOIN lines ON lines.id = line_id;
+      : `INSERT OR IGNORE INTO correlations SELECT line_id / ${2 ** SEGMENT_BITS}, correlation_id, line_id, stream_id FROM correlations_v2 JOIN lines ON lines.id = line_id;
          DROP TABLE correlations_v2;`,
   )
   const insert = db.prepare(`INSERT INTO batches (first_id, count, read_at_ms, meta, text) VALUES (?, ?, ?, ?, ?)`)

@@ -61,6 +61,9 @@ export const WAL_CHECKPOINT_INTERVAL_MS = 1_000
  */
 const RECENT_LINE_BYTES = 2 * 1024 * 1024
 
+/** How far back `newestCorrelationId` looks, in lines: it scans the index's newest entries, not one segment a probe. */
+const NEWEST_CORRELATION_REACH = 2 ** 15
+
 export class Store implements LineFeed {
   readonly db: Database.Database
   private readonly streamIds = new Map<string, number>()
@@ -311,9 +314,9 @@ export class Store implements LineFeed {
     return found.sort((a, b) => a.tsMs - b.tsMs || a.tsNanos - b.tsNanos || a.id - b.id)
   }
 
-  /** The correlation id of the newest line with this event among the newest two segments' lines, if any. */
+  /** The correlation id of the newest line with this event among the newest 2^15 lines or so (whole segments), if any. */
   newestCorrelationId(event: string): string | undefined {
-    return (this.statements.newestCorrelationOf.get(Math.max(0, segmentOf(this.newestId) - 1), event) as string | undefined) ?? undefined
+    return (this.statements.newestCorrelationOf.get(segmentOf(Math.max(0, this.newestId - NEWEST_CORRELATION_REACH)), event) as string | undefined) ?? undefined
   }
 
   /**

@@ -284,6 +284,31 @@ t.test('a version 2 store (a row per line) is upgraded in place to a row per bat
   t.same(store.linesByCorrelationId('req-2').map((l) => l.id), [5, 6], 'ids go on after the upgraded lines')
 })
 
+t.test('a version 4 store, its correlation ids indexed per segment of 2^14 lines, is moved to the segments of now', async (t) => {
+  const path = tempStorePath(t)
+  // Lines written through a store of now, then their index put back as version 4 kept it (its tables are otherwise the same).
+  const lineIds = [3, 2_000, 20_000, 20_001, 40_000]
+  const writer = new Store(path)
+  let next = 1
+  for (const id of lineIds) {
+    writer.append(Array.from({ length: id - next + 1 }, (_, i) => event(next + i, { correlationId: next + i === id ? (id === 20_001 ? 'req-2' : 'req-1') : null })))
+    next = id + 1
+  }
+  writer.db.exec(`UPDATE correlations SET segment = line_id / ${2 ** 14}; UPDATE meta SET value = '4' WHERE key = 'schema_version'`)
+  writer.close()
+
+  const store = new Store(path)
+  t.teardown(() => store.close())
+  t.equal(store.db.prepare(`SELECT value FROM meta WHERE key = 'schema_version'`).pluck().get(), String(SCHEMA_VERSION))
+  t.same(
+    store.db.prepare(`SELECT segment, correlation_id, line_id FROM correlations ORDER BY line_id`).raw().all(),
+    lineIds.map((id) => [Math.floor(id / (1 << SEGMENT_BITS)), id === 20_001 ? 'req-2' : 'req-1', id]),
+  )
+  t.same(store.linesByCorrelationId('req-1').map((l) => l.id), [3, 2_000, 20_000, 40_000])
+  t.same(store.linesByCorrelationId('req-2').map((l) => l.id), [20_001])
+  t.equal(store.newestCorrelationId('ORDER_SUBMIT'), 'req-1')
+})
+
 t.test('a version 3 store (text as a string, lengths in UTF-16 units) is read, measured, cut and appended to as it was', async (t) => {
   const path = tempStorePath(t)
   const v3 = earlierStore(path, 3, 3, `
