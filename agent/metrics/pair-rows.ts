@@ -11,8 +11,9 @@
  *   as one letter, the u32 number of its group, its sequence number and
  *   time as float64, its key as UTF-8 with a u32 length).
  *
- * A key's later change in the same row simply follows its earlier one: the
- * log is folded by sequence number when it loads. Rows of format 1 (groups
+ * A start completed in the batch that opened it is written once, its record
+ * restated in place (`restate`); any other later change of a key follows its
+ * earlier one, and the log is folded by sequence number when it loads. Rows of format 1 (groups
  * each followed by their changes) and of the JSON formats before it, written
  * by earlier versions, still load.
  */
@@ -52,8 +53,13 @@ export class RowWriter {
   /** Groups by rule, then by the labels array itself: a series hands out one array for all its entries. */
   private readonly groups = new Map<string, Map<readonly string[], RowGroup>>()
 
-  /** Appends a change; its labels are ignored when it forgets the key. */
-  change(rule: string, labels: readonly string[], state: StoredState, seq: number, atMs: number, key: string): void {
+  /** The number of the row being written; it changes with every `take()`. */
+  get rowNumber(): number {
+    return this.row
+  }
+
+  /** Appends a change; its labels are ignored when it forgets the key. Returns where it starts in the row, for `restate`. */
+  change(rule: string, labels: readonly string[], state: StoredState, seq: number, atMs: number, key: string): number {
     const group = this.groupOf(rule, labels)
     // UTF-8 takes at most 3 bytes a UTF-16 unit: the bound is exact enough to write in one pass.
     this.reserve(CHANGE_BYTES + 3 * key.length)
@@ -65,6 +71,15 @@ export class RowWriter {
     view.setFloat64(at + 13, atMs, true)
     this.at = at + 21
     this.text(key)
+    if (seq > this.newest) this.newest = seq
+    return at
+  }
+
+  /** Gives the change written at `at` in this row a new state, sequence number and time: the same key's later change, in its place. */
+  restate(at: number, state: StoredState, seq: number, atMs: number): void {
+    this.bytes[at] = STATE_CODES[state]
+    this.view.setFloat64(at + 5, seq, true)
+    this.view.setFloat64(at + 13, atMs, true)
     if (seq > this.newest) this.newest = seq
   }
 

@@ -62,8 +62,28 @@ export class PairJournal {
     if (seq > this.lastSeq) this.lastSeq = seq
   }
 
-  put(rule: string, key: string, state: PairState, atMs: number, labels: readonly string[], seq: number): void {
-    this.changes.change(rule, labels, state, seq, atMs, key)
+  /** Writes a change; returns where it is, for `restate` while the row is `row`. */
+  put(rule: string, key: string, state: PairState, atMs: number, labels: readonly string[], seq: number): number {
+    return this.changes.change(rule, labels, state, seq, atMs, key)
+  }
+
+  /** The row changes are written to now. */
+  get row(): number {
+    return this.changes.rowNumber
+  }
+
+  /**
+   * Replaces the change `put` wrote at `at` with the same key's next change,
+   * numbered anew, when it is still in the row being written (`row`): a
+   * start and its end in one batch cost the store one change, as before the
+   * row was written change by change. Returns the new sequence number, or
+   * undefined when that row was taken already.
+   */
+  restate(row: number, at: number, state: PairState, atMs: number): number | undefined {
+    if (row !== this.changes.rowNumber) return undefined
+    const seq = this.nextSeq()
+    this.changes.restate(at, state, seq, atMs)
+    return seq
   }
 
   /** Forgets a key: a change of its own, numbered `seq` (the next number unless given). */

@@ -16,6 +16,12 @@ export interface Tracked<Series> {
   series: Series
 }
 
+/** A pending start, and where its change sits in the journal's row (row 0: not written by this engine). */
+interface PendingStart<Series> extends Tracked<Series> {
+  changeRow: number
+  changeAt: number
+}
+
 export type UnansweredReason = 'timeout' | 'evicted'
 
 /** What an end line found; told to the pair rule without an outcome object an end (README, "Performance"). */
@@ -41,7 +47,7 @@ export interface PendingPairsOptions<Series> {
 }
 
 export class PendingPairs<Series> {
-  private readonly pending = new Map<string, Tracked<Series>>()
+  private readonly pending = new Map<string, PendingStart<Series>>()
   /** Both memories' keys, so a start looks a new key up once, not once in each (./remembered-keys.ts). */
   private readonly remembered = new Map<string, number>()
   private readonly expired = new RememberedKeys<Series>(this.remembered, 0)
@@ -54,7 +60,7 @@ export class PendingPairs<Series> {
     if (this.pending.has(key)) return false
     // A key reused after its pair finished starts a new pair.
     if (this.remembered.has(key) && !this.expired.delete(key)) this.completed.delete(key)
-    this.addPending({ key, atMs, series, seq: 0 })
+    this.addPending({ key, atMs, series, seq: 0, changeRow: 0, changeAt: 0 })
     return true
   }
 
@@ -63,7 +69,7 @@ export class PendingPairs<Series> {
     const start = this.pending.get(key)
     if (start !== undefined) {
       this.pending.delete(key)
-      this.remember('completed', key, atMs, start.series)
+      this.remember('completed', key, atMs, start.series, this.options.journal.restate(start.changeRow, start.changeAt, 'completed', atMs))
       if (atMs - start.atMs <= this.options.timeoutMs) {
         handler.completed(start, atMs)
       } else {
@@ -113,11 +119,11 @@ export class PendingPairs<Series> {
 
   /** Puts back an entry loaded from the store; call in `seq` order. */
   restore(entry: PairEntry, series: Series): void {
-    if (entry.state === 'pending') this.addPending({ key: entry.key, atMs: entry.atMs, series, seq: entry.seq }, false)
+    if (entry.state === 'pending') this.addPending({ key: entry.key, atMs: entry.atMs, series, seq: entry.seq, changeRow: 0, changeAt: 0 }, false)
     else this.remember(entry.state, entry.key, entry.atMs, series, entry.seq)
   }
 
-  private addPending(start: Tracked<Series>, journal = true): void {
+  private addPending(start: PendingStart<Series>, journal = true): void {
     if (this.pending.size >= this.options.maxEntries) {
       const oldest = this.pending.values().next().value!
       this.pending.delete(oldest.key)
@@ -125,14 +131,21 @@ export class PendingPairs<Series> {
       this.options.onUnanswered(oldest, 'evicted')
     }
     this.pending.set(start.key, start)
-    if (journal) start.seq = this.write('pending', start.key, start.atMs, start.series)
+    if (!journal) return
+    const { journal: changes, rule, labelsOf } = this.options
+    start.seq = changes.nextSeq()
+    start.changeAt = changes.put(rule, start.key, 'pending', start.atMs, labelsOf(start.series), start.seq)
+    start.changeRow = changes.row
   }
 
-  /** Remembers a finished pair; `restoredSeq` for an entry loaded from the store, which the journal already holds. */
-  private remember(state: Exclude<PairState, 'pending'>, key: string, atMs: number, series: Series, restoredSeq?: number): void {
+  /**
+   * Remembers a finished pair; `writtenSeq` when the journal holds its change
+   * already: an entry loaded from the store, or a start's change restated.
+   */
+  private remember(state: Exclude<PairState, 'pending'>, key: string, atMs: number, series: Series, writtenSeq?: number): void {
     const memory = state === 'expired' ? this.expired : this.completed
     if (memory.size >= this.options.maxEntries) this.forgetOldest(memory)
-    memory.add(key, atMs, restoredSeq ?? this.write(state, key, atMs, series), series)
+    memory.add(key, atMs, writtenSeq ?? this.write(state, key, atMs, series), series)
   }
 
   private forgetOldest(memory: RememberedKeys<Series>): void {

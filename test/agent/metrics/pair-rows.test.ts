@@ -37,6 +37,16 @@ t.test('each row defines the groups it uses, so a row read alone names them', as
   t.same([...changesOfRow(first.row)], [[1, 'order', 'a', 'pending', T0, api]])
 })
 
+t.test('a change restated in its place reads as the later change, and counts as the row\'s newest', async (t) => {
+  const writer = new RowWriter()
+  const at = writer.change('order', api, 'pending', 1, T0, 'a')
+  writer.change('order', api, 'pending', 2, T0 + 1, 'b')
+  writer.restate(at, 'completed', 3, T0 + 40)
+  const { row, newestSeq } = writer.take()!
+  t.same([...changesOfRow(row)], [[3, 'order', 'a', 'completed', T0 + 40, api], [2, 'order', 'b', 'pending', T0 + 1, api]])
+  t.equal(newestSeq, 3)
+})
+
 t.test('a row outgrowing the writer\'s buffer is written whole', async (t) => {
   const writer = new RowWriter()
   const keys = Array.from({ length: 5_000 }, (_, i) => `key-${i}-${'x'.repeat(i % 50)}`)

@@ -158,22 +158,28 @@ t.test('the key may be any field, and labels come from the start line', async (t
   t.equal(await count('duration_seconds_sum'), 0.25)
 })
 
-t.test('state deltas hold every change in order and are drained by each call', async (t) => {
+t.test('state deltas hold one change for a start answered in the same batch, and are drained by each call', async (t) => {
   const { engine } = pairEngine()
   engine.observe([submit('a', 0), respond('a', 5), submit('b', 10)])
   const delta = engine.takeStateDelta()
   t.same(
     [...changesOfRow(delta.row!)],
     [
-      [1, 'order', 'a', 'pending', START, ['orders']],
       [2, 'order', 'a', 'completed', START + 5, ['orders']],
       [3, 'order', 'b', 'pending', START + 10, ['orders']],
     ],
-    "a's completion follows its start in the row; the store folds them by sequence number",
+    "a's start (seq 1) is restated as its completion (seq 2), in its place",
   )
   t.equal(delta.newestSeq, 3)
   t.equal(delta.liveFrom, 2, "a's pending start (seq 1) was superseded by its completion (seq 2), the oldest live change")
   t.same(engine.takeStateDelta(), { row: undefined, newestSeq: 0, liveFrom: 2 })
+
+  engine.observe([respond('b', 15)])
+  t.same(
+    [...changesOfRow(engine.takeStateDelta().row!)],
+    [[4, 'order', 'b', 'completed', START + 15, ['orders']]],
+    'a start written in an earlier row is answered by a change of its own',
+  )
 })
 
 t.test('restored starts keep their age order: past max_pending the oldest is evicted, and none is counted as started', async (t) => {
