@@ -131,11 +131,7 @@ export class PendingPairs<Series> {
       this.options.onUnanswered(oldest, 'evicted')
     }
     this.pending.set(start.key, start)
-    if (!journal) return
-    const { journal: changes, rule, labelsOf } = this.options
-    start.seq = changes.nextSeq()
-    start.changeAt = changes.put(rule, start.key, 'pending', start.atMs, labelsOf(start.series), start.seq)
-    start.changeRow = changes.row
+    if (journal) start.seq = this.write('pending', start.key, start.atMs, start.series, start)
   }
 
   /**
@@ -152,11 +148,15 @@ export class PendingPairs<Series> {
     this.options.journal.remove(this.options.rule, memory.dropOldest()!)
   }
 
-  /** Journals a change; returns its sequence number. */
-  private write(state: PairState, key: string, atMs: number, series: Series): number {
+  /** Journals a change; returns its sequence number. A pending `start` is told where its change is, for `end` to restate it. */
+  private write(state: PairState, key: string, atMs: number, series: Series, start?: PendingStart<Series>): number {
     const { journal, rule, labelsOf } = this.options
     const seq = journal.nextSeq()
-    journal.put(rule, key, state, atMs, labelsOf(series), seq)
+    const at = journal.put(rule, key, state, atMs, labelsOf(series), seq)
+    if (start !== undefined) {
+      start.changeRow = journal.row
+      start.changeAt = at
+    }
     return seq
   }
 }

@@ -90,3 +90,14 @@ t.test('lines of one label set are counted once a batch, exactly as line by line
   t.equal(await sample(grouped.registry, 'threadline_derived_label_overflow_total', { metric: 'by_service_total', label: 'service' }), 100, 'one overflow a line')
   t.equal(await sample(grouped.registry, 'by_status_total'), 133)
 })
+
+t.test('a label set counted in one batch is not counted again in a later batch it is absent from', async (t) => {
+  const transform = createTransform(TransformsConfig.parse({}), { metrics: new AgentMetrics() })
+  const line = (service: string, i: number) => transform({ text: JSON.stringify({ ts: new Date(T0 + i).toISOString(), level: 'info', service, msg: 'm' }), readAtMs: T0 }, 'app')!
+  const engine = createMetricsEngine(MetricsConfig.parse({}))
+  engine.observe([line('a', 0), line('a', 1)])
+  engine.observe([line('b', 2)])
+  engine.observe([line('a', 3), line('b', 4), line('b', 5)])
+  t.equal(await sample(engine.registry, 'log_messages_total', { service: 'a', level: 'info' }), 3)
+  t.equal(await sample(engine.registry, 'log_messages_total', { service: 'b', level: 'info' }), 3)
+})
