@@ -86,7 +86,10 @@ export class RowWriter {
   /** The row written since the last call (a copy), with its newest sequence number; undefined when no change was written. */
   take(): { row: Buffer; newestSeq: number } | undefined {
     if (this.at === 0) return undefined
-    const taken = { row: Buffer.from(this.bytes.subarray(0, this.at)), newestSeq: this.newest }
+    const row = Buffer.allocUnsafe(this.at)
+    // A copy by Buffer#copy, which the sink's encoder has compiled already: Buffer.from(subarray) made V8 compile subarray for this alone (1.6 ms a start).
+    this.bytes.copy(row, 0, 0, this.at)
+    const taken = { row, newestSeq: this.newest }
     this.at = 0
     this.row++
     this.groupsInRow = 0
