@@ -13,9 +13,9 @@
  *
  * A start completed in the batch that opened it is written once, its record
  * restated in place (`restate`); any other later change of a key follows its
- * earlier one, and the log is folded by sequence number when it loads. Rows of format 1 (groups
- * each followed by their changes) and of the JSON formats before it, written
- * by earlier versions, still load.
+ * earlier one, and the log is folded by sequence number when it loads. Rows
+ * of format 1 (groups each followed by their changes) and of the JSON
+ * formats before it, written by earlier versions, still load.
  */
 import type { PairState } from './rules/pair-journal.js'
 
@@ -28,8 +28,10 @@ export type StoredChange = [seq: number, rule: string, key: string, state: Store
 const FORMAT = 2
 const GROUPED_FORMAT = 1
 const GROUP = 0x47 // 'G'
-const STATE_CODES: Record<StoredState, number> = { pending: 0x70, expired: 0x65, completed: 0x63, [FORGOTTEN]: 0x66 } // p e c f
-const STATES_BY_CODE: Record<number, StoredState> = { 0x70: 'pending', 0x65: 'expired', 0x63: 'completed', 0x66: FORGOTTEN }
+/** A state's letter: one byte in the blob formats, one character in the grouped JSON format. */
+const STATE_LETTERS: Record<StoredState, string> = { pending: 'p', expired: 'e', completed: 'c', [FORGOTTEN]: 'f' }
+const STATE_CODES = Object.fromEntries(Object.entries(STATE_LETTERS).map(([state, letter]) => [state, letter.charCodeAt(0)])) as Record<StoredState, number>
+const STATES_BY_CODE = Object.fromEntries(Object.entries(STATE_CODES).map(([state, code]) => [code, state])) as Record<number, StoredState | undefined>
 /** State, group, seq and atMs, the key's length prefix: what a change takes besides its key. */
 const CHANGE_BYTES = 1 + 4 + 8 + 8 + 4
 const INITIAL_BYTES = 16 * 1024
@@ -160,8 +162,9 @@ class RowReader {
         continue
       }
       const state = this.state()
-      const group = groups[this.row.readUInt32LE(this.at)]
-      if (group === undefined) throw new Error(`pair state row names group ${this.row.readUInt32LE(this.at)} before defining it`)
+      const index = this.row.readUInt32LE(this.at)
+      const group = groups[index]
+      if (group === undefined) throw new Error(`pair state row names group ${index} before defining it`)
       const seq = this.row.readDoubleLE(this.at + 4)
       const atMs = this.row.readDoubleLE(this.at + 12)
       this.at += 20
@@ -216,14 +219,12 @@ interface GroupedJsonRow {
   groups: Array<[rule: string, labels: readonly string[], ...changes: Array<number | string>]>
 }
 
-const STATES_BY_LETTER: Record<string, StoredState> = { p: 'pending', e: 'expired', c: 'completed', f: FORGOTTEN }
-
 function* changesOfJson(text: string): Iterable<StoredChange> {
   const row = JSON.parse(text) as StoredChange[] | GroupedJsonRow
   if (Array.isArray(row)) return yield* row
   for (const [rule, labels, ...flat] of row.groups) {
     for (let i = 0; i < flat.length; i += 4) {
-      yield [flat[i] as number, rule, flat[i + 1] as string, STATES_BY_LETTER[flat[i + 2] as string]!, flat[i + 3] as number, labels]
+      yield [flat[i] as number, rule, flat[i + 1] as string, STATES_BY_CODE[(flat[i + 2] as string).charCodeAt(0)]!, flat[i + 3] as number, labels]
     }
   }
 }

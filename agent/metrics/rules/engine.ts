@@ -144,11 +144,12 @@ export function createMetricsEngine(config: MetricsConfig, { now = Date.now }: M
         if (shared === undefined) {
           if (labelSets.size >= MAX_LABEL_SETS) labelSets.clear()
           labelSets.set(event.labels, (shared = { event, lines: 1, rules, batch }))
+        } else {
+          shared.event = event
+          shared.lines = 1
+          shared.rules = rules
+          shared.batch = batch
         }
-        shared.event = event
-        shared.lines = 1
-        shared.rules = rules
-        shared.batch = batch
         setsInBatch[sets++] = shared
       }
       for (let i = 0; i < sets; i++) {
