@@ -34,18 +34,30 @@ export class PairStateStore {
     if (rowPerKeyTable) this.carryOverRowPerKeyTable(db)
   }
 
-  /** The live entries: each key's latest change unless it forgot the key, oldest change first. */
+  /**
+   * The live entries, oldest change first: each key's latest change, unless
+   * a forgetting of the key reaches it. A forgetting holds the number of the
+   * newest change it forgets where other changes hold their time (0 in rows
+   * written before: every change numbered before its own).
+   */
   load(): PairEntry[] {
     const latest = new Map<string, StoredChange>()
+    const forgottenThrough = new Map<string, number>()
     for (const row of this.statements.load.iterate() as IterableIterator<string | Buffer>) {
       for (const change of changesOfRow(row)) {
         const id = pairId(change[1], change[2])
+        if (change[3] === FORGOTTEN) {
+          const through = change[4] === 0 ? change[0] : change[4]
+          if (through > (forgottenThrough.get(id) ?? 0)) forgottenThrough.set(id, through)
+          continue
+        }
         const known = latest.get(id)
         if (known === undefined || known[0] < change[0]) latest.set(id, change)
       }
     }
-    return [...latest.values()]
-      .filter((change) => change[3] !== FORGOTTEN)
+    return [...latest]
+      .filter(([id, change]) => change[0] > (forgottenThrough.get(id) ?? 0))
+      .map(([, change]) => change)
       .sort((a, b) => a[0] - b[0])
       .map(([seq, rule, key, state, atMs, labels]) => ({ rule, key, state: state as PairState, atMs, labels, seq }))
   }

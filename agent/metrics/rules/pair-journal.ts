@@ -32,6 +32,8 @@ export interface ForgottenKey {
   rule: string
   key: string
   seq: number
+  /** The newest change it forgets; a later change of the key outlives it. 0 in rows written before: every change before `seq`. */
+  asOf: number
 }
 
 export interface PairStateDelta {
@@ -86,9 +88,13 @@ export class PairJournal {
     return seq
   }
 
-  /** Forgets a key: a change of its own, numbered `seq` (the next number unless given). */
-  remove(rule: string, key: string, seq = this.nextSeq()): void {
-    this.changes.change(rule, NO_LABELS, FORGOTTEN, seq, 0, key)
+  /**
+   * Forgets a key's changes up to `asOf`, the change that put it where it
+   * was dropped from: a change of its own, numbered `seq` (the next number
+   * unless given), holding `asOf` where other changes hold their time.
+   */
+  remove(rule: string, key: string, asOf: number, seq = this.nextSeq()): void {
+    this.changes.change(rule, NO_LABELS, FORGOTTEN, seq, asOf, key)
   }
 
   /** The changes since the last call, and forgets them; `oldestLiveSeq` is undefined when nothing is live. */
@@ -103,7 +109,7 @@ export function deltaOf(changes: ReadonlyArray<PairEntry | ForgottenKey>, liveFr
   const journal = new PairJournal()
   for (const change of changes) {
     if ('state' in change) journal.put(change.rule, change.key, change.state, change.atMs, change.labels, change.seq)
-    else journal.remove(change.rule, change.key, change.seq)
+    else journal.remove(change.rule, change.key, change.asOf, change.seq)
   }
   return { ...journal.take(undefined), liveFrom }
 }

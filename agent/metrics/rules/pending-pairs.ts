@@ -1,8 +1,10 @@
 /**
  * The state of one pair rule: starts awaiting their end, and bounded memories
- * of recently expired and completed keys (./remembered-keys.ts). Each key is in
- * at most one of the three; insertion order is age, so the oldest entry is the
- * first one and eviction and expiry stop at the first entry that is young enough.
+ * of recently expired and completed keys (./remembered-keys.ts). Insertion
+ * order is age, so the oldest entry is the first one and eviction and expiry
+ * stop at the first entry that is young enough. A key pending is looked up
+ * there first; a key may also be remembered from an earlier pair (a reused
+ * key), and of its remembered entries the newest decides.
  */
 import type { PairEntry, PairJournal, PairState } from './pair-journal.js'
 import { RememberedKeys } from './remembered-keys.js'
@@ -48,18 +50,15 @@ export interface PendingPairsOptions<Series> {
 
 export class PendingPairs<Series> {
   private readonly pending = new Map<string, PendingStart<Series>>()
-  /** Both memories' keys, so a start looks a new key up once, not once in each (./remembered-keys.ts). */
-  private readonly remembered = new Map<string, number>()
-  private readonly expired = new RememberedKeys<Series>(this.remembered, 0)
-  private readonly completed = new RememberedKeys<Series>(this.remembered, 1)
+  private readonly expired = new RememberedKeys<Series>()
+  private readonly completed = new RememberedKeys<Series>()
 
   constructor(private readonly options: PendingPairsOptions<Series>) {}
 
   /** Opens a pair; false when the key is already pending (a duplicate start: the first one's time is kept). */
   start(key: string, atMs: number, series: Series): boolean {
+    // A key reused after its pair finished starts a new pair; its memory of the old one stays, older than anything the new pair leaves.
     if (this.pending.has(key)) return false
-    // A key reused after its pair finished starts a new pair.
-    if (this.remembered.has(key) && !this.expired.delete(key)) this.completed.delete(key)
     this.addPending({ key, atMs, series, seq: 0, changeRow: 0, changeAt: 0 })
     return true
   }
@@ -79,13 +78,13 @@ export class PendingPairs<Series> {
       return true
     }
     const expired = this.expired.get(key)
-    if (expired !== undefined) {
-      this.expired.delete(key)
+    const completed = this.completed.get(key)
+    if (expired !== undefined && (completed === undefined || expired.seq > completed.seq)) {
+      // Remembered as completed now, newer than its expiry: a further end is a duplicate.
       this.remember('completed', key, atMs, expired.series)
       handler.late(expired.series)
       return true
     }
-    const completed = this.completed.get(key)
     if (completed === undefined) return false
     handler.duplicate(completed.series)
     return true
@@ -144,8 +143,10 @@ export class PendingPairs<Series> {
     memory.add(key, atMs, writtenSeq ?? this.write(state, key, atMs, series), series)
   }
 
+  /** Journals the forgetting as of the dropped entry's change: a later change of the key (it started again) outlives it. */
   private forgetOldest(memory: RememberedKeys<Series>): void {
-    this.options.journal.remove(this.options.rule, memory.dropOldest()!)
+    const { key, seq } = memory.dropOldest()!
+    this.options.journal.remove(this.options.rule, key, seq)
   }
 
   /** Journals a change; returns its sequence number. A pending `start` is told where its change is, for `end` to restate it. */

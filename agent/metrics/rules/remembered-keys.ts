@@ -2,10 +2,16 @@
  * A bounded memory of keys whose pair finished (expired or completed), oldest
  * first, kept to tell a late or duplicate end from an orphan. With the
  * defaults it holds every order id of the last 10 minutes: 40,000 at the end
- * of the bench's catch-up. A key maps to a numbered slot of typed arrays, not
- * to an object of its own: the garbage collector then marks one string a key
- * instead of a string, an object and a boxed number, on the helper thread
- * that shares the service's cores (README, "Performance").
+ * of the bench's catch-up.
+ *
+ * Remembering is an append to a ring of typed arrays; the map from key to
+ * slot is built only when a key is looked up, which happens only for an end
+ * that found no pending start (late, duplicate or orphan: rare). Keeping
+ * that map as every pair completed, and looking each new start up in it,
+ * were two random reads of a 40,000-key table per order, a third of what the
+ * default metrics cost the agent (README, "Performance"). So a key may be
+ * held twice (a key reused while its old pair is remembered); a lookup
+ * answers with its newest entry, and the older one leaves when its turn comes.
  */
 import type { Tracked } from './pending-pairs.js'
 
@@ -19,56 +25,44 @@ export class RememberedKeys<Series> {
   private seriesIds = new Uint32Array(INITIAL_SLOTS)
   private readonly seriesById: Series[] = []
   private readonly idOfSeries = new Map<Series, number>()
-  /** The oldest slot still held (or a hole left by `delete`), and the next slot to fill. */
+  /** Each key's newest slot, for the slots before `indexedTo`. */
+  private readonly slotOf = new Map<string, number>()
+  /** The oldest slot held, the next slot to fill, and the first slot not yet in `slotOf`. */
   private head = 0
   private tail = 0
-  private count = 0
-
-  /**
-   * `slotOf` may be shared with other memories, each with its own `tag` (0
-   * or 1), when a key is in at most one of them: then one lookup tells
-   * whether any holds a key (`PendingPairs.start`). It maps a key to its
-   * slot number times two plus the tag.
-   */
-  constructor(
-    private readonly slotOf = new Map<string, number>(),
-    private readonly tag: 0 | 1 = 0,
-  ) {}
+  private indexedTo = 0
 
   get size(): number {
-    return this.count
+    return this.tail - this.head
   }
 
+  /** The newest entry of `key`, if it is held. */
   get(key: string): Tracked<Series> | undefined {
-    const slot = this.slotHolding(key)
+    this.index()
+    const slot = this.slotOf.get(key)
     return slot === undefined ? undefined : this.entryAt(slot)
   }
 
-  /** Remembers a key that is not remembered yet, as the newest entry. */
+  /** Remembers a key as the newest entry; an older entry of the same key stays until it is the oldest and dropped. */
   add(key: string, atMs: number, seq: number, series: Series): void {
-    if (this.tail - this.head === this.keys.length) this.makeRoom()
+    if (this.tail - this.head === this.keys.length) this.grow()
     const at = this.tail & (this.keys.length - 1)
     this.keys[at] = key
     this.atMs[at] = atMs
     this.seqs[at] = seq
     this.seriesIds[at] = this.seriesIdOf(series)
-    this.slotOf.set(key, this.tail++ * 2 + this.tag)
-    this.count++
+    this.tail++
   }
 
-  delete(key: string): boolean {
-    const slot = this.slotHolding(key)
-    if (slot === undefined) return false
-    this.vacate(key, slot)
-    return true
-  }
-
-  /** Forgets the oldest entry, if any, and returns its key: one lookup fewer than `delete` of its key, as its slot is known. */
-  dropOldest(): string | undefined {
+  /** Forgets the oldest entry, if any, and returns it. */
+  dropOldest(): Tracked<Series> | undefined {
     if (this.head === this.tail) return undefined
-    const key = this.keys[this.head & (this.keys.length - 1)]!
-    this.vacate(key, this.head)
-    return key
+    const slot = this.head++
+    const entry = this.entryAt(slot)
+    this.keys[slot & (this.keys.length - 1)] = undefined
+    // Only when the map holds this very slot: a newer entry of the key keeps its own.
+    if (slot < this.indexedTo && this.slotOf.get(entry.key) === slot) this.slotOf.delete(entry.key)
+    return entry
   }
 
   /** The oldest entry, if any. */
@@ -76,10 +70,12 @@ export class RememberedKeys<Series> {
     return this.head === this.tail ? undefined : this.entryAt(this.head)
   }
 
-  /** The slot of `key` in this memory, not in another sharing `slotOf`. */
-  private slotHolding(key: string): number | undefined {
-    const value = this.slotOf.get(key)
-    return value === undefined || value % 2 !== this.tag ? undefined : (value - this.tag) / 2
+  /** Puts the slots added since the last lookup into the key map, oldest first, so a key's newest slot wins. */
+  private index(): void {
+    for (let slot = Math.max(this.indexedTo, this.head); slot < this.tail; slot++) {
+      this.slotOf.set(this.keys[slot & (this.keys.length - 1)]!, slot)
+    }
+    this.indexedTo = this.tail
   }
 
   private entryAt(slot: number): Tracked<Series> {
@@ -96,42 +92,22 @@ export class RememberedKeys<Series> {
     return id
   }
 
-  private vacate(key: string, slot: number): void {
-    this.slotOf.delete(key)
-    this.keys[slot & (this.keys.length - 1)] = undefined
-    this.count--
-    this.skipHoles()
-  }
-
-  private skipHoles(): void {
-    const mask = this.keys.length - 1
-    while (this.head < this.tail && this.keys[this.head & mask] === undefined) this.head++
-  }
-
   /**
-   * The arrays are full. When holes left by `delete` are half of them, the
-   * entries are copied in age order into arrays as long, numbering the slots
-   * from 0 again; otherwise into arrays twice as long, where every slot keeps
-   * its number (at number modulo the new length), so no key's slot changes: a
-   * catch-up that remembers 40,000 orders grows the arrays ten times, and
-   * renumbering rewrote each key in `slotOf` at each growth.
+   * The arrays are full: entries are copied into arrays twice as long, where
+   * every slot keeps its number (at number modulo the new length), so no
+   * slot in the key map changes.
    */
-  private makeRoom(): void {
-    const renumber = this.size <= this.keys.length / 2
+  private grow(): void {
     const mask = this.keys.length - 1
-    const length = renumber ? this.keys.length : this.keys.length * 2
+    const length = this.keys.length * 2
     const keys = new Array<string | undefined>(length)
     const atMs = new Float64Array(length)
     const seqs = new Float64Array(length)
     const seriesIds = new Uint32Array(length)
-    let next = 0
     for (let slot = this.head; slot < this.tail; slot++) {
       const from = slot & mask
-      const key = this.keys[from]
-      if (renumber && key === undefined) continue
-      const to = renumber ? next++ : slot & (length - 1)
-      if (renumber) this.slotOf.set(key!, to * 2 + this.tag)
-      keys[to] = key
+      const to = slot & (length - 1)
+      keys[to] = this.keys[from]
       atMs[to] = this.atMs[from]!
       seqs[to] = this.seqs[from]!
       seriesIds[to] = this.seriesIds[from]!
@@ -140,9 +116,5 @@ export class RememberedKeys<Series> {
     this.atMs = atMs
     this.seqs = seqs
     this.seriesIds = seriesIds
-    if (renumber) {
-      this.head = 0
-      this.tail = next
-    }
   }
 }

@@ -30,7 +30,7 @@ t.test('apply appends upserts and deletes; load folds them into the live entries
     store.apply(deltaWith([entry, { ...entry, key: 'b', seq: 1 }, { ...entry, rule: 'other', seq: 3 }], [], 1)),
   )()
   db.transaction(() =>
-    store.apply(deltaWith([{ ...entry, state: 'completed', atMs: T0 + 9, seq: 4 }], [{ rule: 'other', key: 'a', seq: 5 }], 1)),
+    store.apply(deltaWith([{ ...entry, state: 'completed', atMs: T0 + 9, seq: 4 }], [{ rule: 'other', key: 'a', seq: 5, asOf: 3 }], 1)),
   )()
   db.close()
   const reopened = new Database(path)
@@ -50,15 +50,27 @@ t.test('rows written a change at a time (before grouped rows) load with grouped 
     JSON.stringify([[1, 'order', 'a', 'pending', T0, ['api']], [2, 'order', 'b', 'pending', T0 + 1, ['web']]]),
   )
   db.transaction(() =>
-    store.apply(deltaWith([{ rule: 'order', key: 'a', state: 'completed', atMs: T0 + 5, labels: ['api'], seq: 3 }], [{ rule: 'order', key: 'b', seq: 4 }], 1)),
+    store.apply(deltaWith([{ rule: 'order', key: 'a', state: 'completed', atMs: T0 + 5, labels: ['api'], seq: 3 }], [{ rule: 'order', key: 'b', seq: 4, asOf: 2 }], 1)),
   )()
   t.same(store.load(), [{ rule: 'order', key: 'a', state: 'completed', atMs: T0 + 5, labels: ['api'], seq: 3 }])
   const [row] = db.prepare(`SELECT changes FROM pair_changes WHERE last_seq = 4`).pluck().all() as Buffer[]
   t.ok(Buffer.isBuffer(row), 'new rows are blobs')
-  t.same([...changesOfRow(row!)], [[3, 'order', 'a', 'completed', T0 + 5, ['api']], [4, 'order', 'b', 'forgotten', 0, []]])
+  t.same([...changesOfRow(row!)], [[3, 'order', 'a', 'completed', T0 + 5, ['api']], [4, 'order', 'b', 'forgotten', 2, []]])
 })
 
-t.test('rows of the grouped JSON format load too', async (t) => {
+t.test('a forgetting reaches the change it was made for, not a later change of the key', async (t) => {
+  const db = new Database(tempDb(t))
+  t.teardown(() => db.close())
+  const store = new PairStateStore(db)
+  const change = (key: string, state: 'pending' | 'completed', seq: number) => ({ rule: 'order', key, state, atMs: T0 + seq, labels: ['api'], seq })
+  // b completed (2), started again (3), then its old memory forgotten (4, as of 2); c completed (5) and forgotten (6, as of 5).
+  store.apply(deltaWith([change('b', 'completed', 2)], [], 1))
+  store.apply(deltaWith([change('b', 'pending', 3), change('c', 'completed', 5)], [], 1))
+  store.apply(deltaWith([], [{ rule: 'order', key: 'b', seq: 4, asOf: 2 }, { rule: 'order', key: 'c', seq: 6, asOf: 5 }], 1))
+  t.same(store.load(), [change('b', 'pending', 3)])
+})
+
+t.test('rows of the grouped JSON format load too, their forgettings reaching every change before them', async (t) => {
   const db = new Database(tempDb(t))
   t.teardown(() => db.close())
   const store = new PairStateStore(db)
@@ -74,7 +86,7 @@ t.test('rows holding only changes older than the oldest live entry leave the log
   const pending = (key: string, seq: number) => ({ rule: 'order', key, state: 'pending' as const, atMs: T0, labels: [], seq })
   store.apply(deltaWith([pending('a', 1), pending('b', 2)], [], 1))
   store.apply(deltaWith([pending('c', 3)], [], 1))
-  store.apply(deltaWith([{ ...pending('a', 4), state: 'completed' }], [{ rule: 'order', key: 'b', seq: 5 }], 3))
+  store.apply(deltaWith([{ ...pending('a', 4), state: 'completed' }], [{ rule: 'order', key: 'b', seq: 5, asOf: 2 }], 3))
   const rows = () => db.prepare(`SELECT last_seq FROM pair_changes ORDER BY last_seq`).pluck().all()
   t.same(rows(), [3, 5], "the first batch's row went: a and b changed again since; b's forgetting stays until it is older than every live entry")
   t.same(store.load().map((e) => [e.key, e.state]), [['c', 'pending'], ['a', 'completed']])
@@ -208,7 +220,7 @@ t.test('after a restart, changes are numbered after everything stored, a forgott
   // 'a' pending (seq 1); 'b' completed then forgotten (seq 3): the newest stored change is newer than every live entry.
   store.apply(deltaWith([{ rule: 'order', key: 'a', state: 'pending', atMs: T0, labels: ['orders'], seq: 1 }], [], 1))
   store.apply(deltaWith([{ rule: 'order', key: 'b', state: 'completed', atMs: T0, labels: ['orders'], seq: 2 }], [], 1))
-  store.apply(deltaWith([], [{ rule: 'order', key: 'b', seq: 3 }], 1))
+  store.apply(deltaWith([], [{ rule: 'order', key: 'b', seq: 3, asOf: 2 }], 1))
   t.equal(store.newestSeq(), 3)
 
   const engine = createMetricsEngine(MetricsConfig.parse({}))

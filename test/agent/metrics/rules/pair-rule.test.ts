@@ -121,6 +121,34 @@ t.test('a key reused after its pair completed starts a new pair', async (t) => {
   t.equal(await count('duplicate_ends_total'), 0)
 })
 
+t.test('a reused key is judged by its newest pair, whichever memory holds the older one', async (t) => {
+  const { engine, count } = pairEngine()
+  // a completes, is reused, and its second start times out: its next end is late, the one after a duplicate.
+  engine.observe([submit('a', 0), respond('a', 1_000), submit('a', 2_000), noise(40_000)])
+  t.equal(await count('unanswered_total', { reason: 'timeout' }), 1)
+  engine.observe([respond('a', 41_000), respond('a', 42_000)])
+  t.equal(await count('late_total'), 1, 'the expiry is newer than the first completion')
+  t.equal(await count('duplicate_ends_total'), 1, 'the late end made a completion newer than the expiry')
+  t.equal(await count('orphan_ends_total'), 0)
+  // b times out, is reused and completes: its next end is a duplicate, not late.
+  engine.observe([submit('b', 50_000), noise(90_000)])
+  engine.observe([submit('b', 91_000), respond('b', 92_000), respond('b', 93_000)])
+  t.equal(await count('late_total'), 1, 'no late end for b')
+  t.equal(await count('duplicate_ends_total'), 2)
+})
+
+t.test("forgetting a reused key's old pair is journaled as of that pair's change, so the new pair outlives it", async (t) => {
+  const { engine, count } = pairEngine({ max_pending: 2 })
+  engine.observe([submit('a', 0), respond('a', 10)])
+  engine.takeStateDelta()
+  // a's completion is the memory's oldest; two more completions past max_pending (2) drop it while a is pending again.
+  engine.observe([submit('a', 20), submit('b', 30), respond('b', 40), submit('c', 50), respond('c', 60)])
+  const changes = [...changesOfRow(engine.takeStateDelta().row!)].map(([seq, , key, state, atMs]) => [key, state, state === 'forgotten' ? atMs : seq])
+  t.same(changes.filter(([key]) => key === 'a'), [['a', 'pending', 3], ['a', 'forgotten', 2]], 'forgets change 2, its completion, not its new start')
+  engine.observe([respond('a', 70)])
+  t.equal(await count('completed_total'), 4, 'the new pair still completes')
+})
+
 t.test('past max_pending the oldest start is evicted and counted unanswered', async (t) => {
   const { engine, count } = pairEngine({ max_pending: 3 })
   engine.observe(['a', 'b', 'c', 'd', 'e'].map((id, i) => submit(id, i)))

@@ -1,111 +1,72 @@
 import t from 'tap'
 import { RememberedKeys } from '../../../../agent/metrics/rules/remembered-keys.js'
 
-t.test('entries come back as added, oldest first, and go when deleted', async (t) => {
+t.test('entries come back as added, oldest first, and leave oldest first', async (t) => {
   const memory = new RememberedKeys<string>()
   t.equal(memory.oldest(), undefined, 'empty')
+  t.equal(memory.dropOldest(), undefined, 'nothing to drop')
   memory.add('a', 1000.5, 1, 'series-x')
   memory.add('b', 2000, 2, 'series-y')
   memory.add('c', 3000, 3, 'series-x')
   t.equal(memory.size, 3)
   t.same(memory.get('b'), { key: 'b', atMs: 2000, seq: 2, series: 'series-y' })
   t.same(memory.oldest(), { key: 'a', atMs: 1000.5, seq: 1, series: 'series-x' }, 'sub-millisecond times kept')
-  t.equal(memory.get('c')?.key, 'c')
   t.equal(memory.get('d'), undefined)
 
-  t.ok(memory.delete('b'), 'a middle entry')
-  t.notOk(memory.delete('b'), 'only once')
-  t.equal(memory.oldest()?.key, 'a')
-  t.ok(memory.delete('a'))
-  t.equal(memory.oldest()?.key, 'c', 'the hole left by b is skipped')
-  t.ok(memory.delete('c'))
-  t.equal(memory.oldest(), undefined)
+  t.same(memory.dropOldest(), { key: 'a', atMs: 1000.5, seq: 1, series: 'series-x' }, 'the dropped entry is returned')
+  t.equal(memory.get('a'), undefined, 'a dropped key is not found')
+  t.equal(memory.oldest()?.key, 'b')
+  memory.add('d', 4000, 4, 'series-y')
+  t.equal(memory.get('d')?.seq, 4, 'a key added after a lookup is found')
+  t.same([memory.dropOldest()?.key, memory.dropOldest()?.key, memory.dropOldest()?.key], ['b', 'c', 'd'])
   t.equal(memory.size, 0)
 })
 
-t.test('growing and compacting keep every entry, in age order', async (t) => {
-  const memory = new RememberedKeys<number>()
-  const live: string[] = []
-  const oldestSeen: Array<string | undefined> = []
-  const expectedOldest: string[] = []
-  // 10,000 keys, every third deleted soon after (holes), the oldest dropped as the window moves: the arrays grow and compact many times.
-  for (let i = 0; i < 10_000; i++) {
-    const key = `order-${i}`
-    memory.add(key, i, i + 1, i % 7)
-    live.push(key)
-    if (i % 3 === 0 && i > 0) {
-      const victim = `order-${i - 1}`
-      memory.delete(victim)
-      live.splice(live.indexOf(victim), 1)
-    }
-    while (live.length > 500) {
-      oldestSeen.push(memory.oldest()?.key)
-      expectedOldest.push(live[0])
-      memory.delete(live.shift()!)
-    }
-  }
-  t.same(oldestSeen, expectedOldest, 'the oldest was always the first added still held')
-  t.equal(memory.size, live.length)
-  const wrong = live.filter((key) => {
-    const i = Number(key.slice('order-'.length))
-    const entry = memory.get(key)
-    return entry?.atMs !== i || entry.seq !== i + 1 || entry.series !== i % 7
-  })
-  t.same(wrong, [], 'every held entry with its own time, sequence number and series')
-  const drained: string[] = []
-  for (let entry = memory.oldest(); entry !== undefined; entry = memory.oldest()) {
-    drained.push(entry.key)
-    memory.delete(entry.key)
-  }
-  t.same(drained, live, 'drained oldest first')
+t.test('a key held twice answers with its newest entry until that one leaves', async (t) => {
+  const memory = new RememberedKeys<string>()
+  memory.add('k', 1, 1, 'old')
+  t.equal(memory.get('k')?.seq, 1, 'looked up before its second entry exists')
+  memory.add('other', 2, 2, 's')
+  memory.add('k', 3, 3, 'new')
+  t.equal(memory.get('k')?.series, 'new', 'the newer entry wins')
+  memory.dropOldest()
+  t.equal(memory.get('k')?.seq, 3, 'dropping the older entry keeps the newer')
+
+  const lazy = new RememberedKeys<string>()
+  lazy.add('k', 1, 1, 'old')
+  lazy.add('k', 2, 2, 'new')
+  lazy.get('nothing')
+  lazy.dropOldest()
+  t.equal(lazy.get('k')?.seq, 2, 'the same when both were looked up only after being added')
+
+  const dropped = new RememberedKeys<string>()
+  dropped.add('k', 1, 1, 'old')
+  dropped.get('k')
+  dropped.add('k', 2, 2, 'new')
+  dropped.dropOldest()
+  t.equal(dropped.get('k')?.seq, 2, 'and when the older was in the key map before the newer was added')
+  dropped.dropOldest()
+  t.equal(dropped.get('k'), undefined, 'gone once both have left')
 })
 
-t.test('growing without holes keeps every key where it was, through many wraps of the ring', async (t) => {
+t.test('growing keeps every entry in age order, looked up or not, through many wraps of the ring', async (t) => {
   const memory = new RememberedKeys<number>()
-  // A window of 3,000 keys sliding over 50,000: the arrays grow to 4,096 slots, then the ring wraps a dozen times.
+  // A window of 3,000 keys sliding over 50,000, looked up every 7th key: the arrays grow to 4,096 slots, then the ring wraps a dozen times.
   const outOfOrder: number[] = []
+  const misread: number[] = []
   for (let i = 0; i < 50_000; i++) {
-    memory.add(`k${i}`, i, i, 0)
+    memory.add(`k${i}`, i, i, i % 5)
+    if (i % 7 === 0 && memory.get(`k${i - 1_000}`)?.seq !== (i >= 1_000 ? i - 1_000 : undefined)) misread.push(i)
     if (i < 3_000) continue
-    if (memory.oldest()?.key !== `k${i - 3_000}`) outOfOrder.push(i)
-    memory.delete(`k${i - 3_000}`)
+    if (memory.dropOldest()?.key !== `k${i - 3_000}`) outOfOrder.push(i)
   }
   t.same(outOfOrder, [], 'the oldest is always the first added still held')
+  t.same(misread, [], 'every lookup on the way found its own entry')
   t.equal(memory.size, 3_000)
-  const wrong = Array.from({ length: 3_000 }, (_, i) => 47_000 + i).filter((i) => memory.get(`k${i}`)?.seq !== i)
+  const wrong = Array.from({ length: 3_000 }, (_, i) => 47_000 + i).filter((i) => {
+    const entry = memory.get(`k${i}`)
+    return entry?.seq !== i || entry.atMs !== i || entry.series !== i % 5
+  })
   t.same(wrong, [], 'every held key answers with its own entry')
-})
-
-t.test('two memories sharing one key map each see only their own keys, also after growing and compacting', async (t) => {
-  const shared = new Map<string, number>()
-  const expired = new RememberedKeys<string>(shared, 0)
-  const completed = new RememberedKeys<string>(shared, 1)
-  for (let i = 0; i < 3_000; i++) {
-    ;(i % 2 === 0 ? expired : completed).add(`k${i}`, i, i, 's')
-    // Two keys in three deleted: holes in both, so both compact as well as grow.
-    if (i % 3 !== 0) (i % 2 === 0 ? expired : completed).delete(`k${i}`)
-  }
-  t.equal(expired.size + completed.size, shared.size, 'one entry a key in the shared map')
-  const misplaced: string[] = []
-  for (let i = 0; i < 3_000; i++) {
-    const held = i % 3 === 0
-    const own = i % 2 === 0 ? expired : completed
-    const other = i % 2 === 0 ? completed : expired
-    if ((own.get(`k${i}`)?.seq === i) !== held || other.get(`k${i}`) !== undefined || other.delete(`k${i}`)) misplaced.push(`k${i}`)
-  }
-  t.same(misplaced, [], "each memory answers for its own keys only, and cannot delete the other's")
-  t.equal(expired.oldest()?.key, 'k0')
-  t.equal(completed.oldest()?.key, 'k3')
-})
-
-t.test('dropOldest forgets the oldest held entry and returns its key', async (t) => {
-  const shared = new Map<string, number>()
-  const memory = new RememberedKeys<string>(shared, 1)
-  t.equal(memory.dropOldest(), undefined, 'nothing to drop')
-  for (const key of ['a', 'b', 'c']) memory.add(key, 0, 0, 's')
-  memory.delete('b')
-  t.equal(memory.dropOldest(), 'a')
-  t.equal(memory.dropOldest(), 'c', 'past the hole b left')
-  t.equal(memory.size, 0)
-  t.equal(shared.size, 0, 'gone from the key map too')
+  t.equal(memory.get('k46999'), undefined, 'a dropped key is gone from the key map')
 })
