@@ -24,7 +24,7 @@ import { ownCpuSeconds, processCpuSeconds, processRssMb } from './process-stats.
 import type { BenchResult } from './result.js'
 
 const LINES = Number(process.env.BENCH_AGENT_LINES ?? 500_000)
-const ROUNDS = Number(process.env.BENCH_AGENT_ROUNDS ?? 5)
+const ROUNDS = Number(process.env.BENCH_AGENT_ROUNDS ?? 9)
 const IDLE_AFTER_MS = 10_000
 const TARGETS = { versusParse: 6, metricsOverhead: 1.1, peakRssMb: 110, idleRssMb: 60 }
 const CLI = fileURLToPath(new URL('../agent/cli/threadline.js', import.meta.url))
