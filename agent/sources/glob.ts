@@ -12,13 +12,25 @@
  * it, is one stat a poll rather than a walk of its directory with every
  * pattern compiled again (tinyglobby compiles on each call): the walk, four
  * times a second, kept picomatch and node's path code hot in an agent that
- * had nothing to read (README, "Performance").
+ * had nothing to read (README, "Performance"). The two libraries load with
+ * the first pattern that has glob syntax or an exclude: an agent tailing
+ * named files does without them, and their code, at idle.
  */
 import { readdir, type Dirent } from 'node:fs'
 import { stat } from 'node:fs/promises'
+import { createRequire } from 'node:module'
 import { dirname, resolve } from 'node:path'
-import picomatch from 'picomatch'
-import { glob } from 'tinyglobby'
+import type Picomatch from 'picomatch'
+import type * as Tinyglobby from 'tinyglobby'
+
+const load = createRequire(import.meta.url)
+let picomatchModule: typeof Picomatch | undefined
+let tinyglobbyModule: typeof Tinyglobby | undefined
+const picomatch = (): typeof Picomatch => (picomatchModule ??= load('picomatch') as typeof Picomatch)
+const tinyglobby = (): typeof Tinyglobby => (tinyglobbyModule ??= load('tinyglobby') as typeof Tinyglobby)
+
+/** Characters any glob syntax needs (picomatch's and its extglobs'); a pattern without them names one path. */
+const GLOB_CHARACTERS = /[*?[\]{}()!+@\\]/
 
 /** `*` matches dot files too, as shell globs with dotglob and Docker's log names need. */
 const MATCH_OPTIONS = { dot: true } as const
@@ -47,7 +59,8 @@ function fromRoot(pattern: string): string {
 
 /** A pattern with nothing to expand: no glob syntax and no escapes, so it names one path. */
 function isLiteral(pattern: string): boolean {
-  return !pattern.startsWith('!') && !pattern.includes('\\') && !picomatch.scan(pattern).isGlob
+  if (!GLOB_CHARACTERS.test(pattern)) return true
+  return !pattern.startsWith('!') && !pattern.includes('\\') && !picomatch().scan(pattern).isGlob
 }
 
 /** `path` when it is a file (or a link to one); a missing path is silence, any other failure is reported. */
@@ -68,7 +81,7 @@ export function fileGlobs(include: readonly string[], exclude: readonly string[]
   const patterns = fromRootPatterns.filter((pattern) => !isLiteral(pattern))
   const ignore = exclude.map(fromRoot)
   const literalExclusions = [...ignore, ...patterns.filter((pattern) => pattern.startsWith('!')).map((pattern) => pattern.slice(1))]
-  const isExcluded = literalExclusions.length === 0 ? () => false : picomatch(literalExclusions, MATCH_OPTIONS)
+  const isExcluded = literalExclusions.length === 0 ? () => false : picomatch()(literalExclusions, MATCH_OPTIONS)
   const walks = patterns.some((pattern) => !pattern.startsWith('!'))
   return {
     async list(onError) {
@@ -79,7 +92,7 @@ export function fileGlobs(include: readonly string[], exclude: readonly string[]
           callback(error, entries)
         })) as typeof readdir
       const walked = walks
-        ? glob(patterns, {
+        ? tinyglobby().glob(patterns, {
             ...MATCH_OPTIONS,
             ignore,
             cwd: '/',
@@ -100,5 +113,5 @@ export function fileGlobs(include: readonly string[], exclude: readonly string[]
 
 /** A matcher for a name, e.g. a container name pattern such as `quantum_*`. */
 export function nameMatcher(pattern: string): (name: string) => boolean {
-  return picomatch(pattern, MATCH_OPTIONS)
+  return picomatch()(pattern, MATCH_OPTIONS)
 }
