@@ -23,11 +23,9 @@ import { dirname, resolve } from 'node:path'
 import type Picomatch from 'picomatch'
 import type * as Tinyglobby from 'tinyglobby'
 
-const load = createRequire(import.meta.url)
-let picomatchModule: typeof Picomatch | undefined
-let tinyglobbyModule: typeof Tinyglobby | undefined
-const picomatch = (): typeof Picomatch => (picomatchModule ??= load('picomatch') as typeof Picomatch)
-const tinyglobby = (): typeof Tinyglobby => (tinyglobbyModule ??= load('tinyglobby') as typeof Tinyglobby)
+const require = createRequire(import.meta.url)
+const picomatch = () => require('picomatch') as typeof Picomatch
+const tinyglobby = () => require('tinyglobby') as typeof Tinyglobby
 
 /** Characters any glob syntax needs (picomatch's and its extglobs'); a pattern without them names one path. */
 const GLOB_CHARACTERS = /[*?[\]{}()!+@\\]/
