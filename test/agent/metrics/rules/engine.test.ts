@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process'
 import t from 'tap'
+import type { LogEvent } from '../../../../agent/core/types.js'
+import { changesOfRow } from '../../../../agent/metrics/pair-rows.js'
 import { MetricsConfig } from '../../../../agent/metrics/rules/config.js'
 import { createMetricsEngine } from '../../../../agent/metrics/rules/engine.js'
 import { ORDER_DURATION_BUCKETS } from '../../../../agent/metrics/rules/defaults.js'
@@ -49,6 +51,20 @@ t.test('defaults: false leaves only the configured rules', async (t) => {
   t.equal(await sample(engine.registry, 'errors_total'), 2)
   t.equal(await sample(engine.registry, 'log_messages_total'), undefined)
   t.equal(await sample(engine.registry, 'order_started_total'), undefined)
+})
+
+t.test('with no rules the engine reads no line, and still drops the pair state of rules no longer configured', async (t) => {
+  const engine = createMetricsEngine(MetricsConfig.parse({ defaults: false }))
+  const unreadable = new Proxy({} as LogEvent, {
+    get: (_, field) => {
+      throw new Error(`read ${String(field)}`)
+    },
+  })
+  engine.restore([{ rule: 'order', key: 'c1', state: 'pending', atMs: T0, labels: ['orders'], seq: 7 }], 7)
+  t.doesNotThrow(() => engine.observe([unreadable, unreadable]))
+  const { row, newestSeq } = engine.takeStateDelta()
+  t.same([...changesOfRow(row!)].map(([seq, rule, key, state, asOf]) => ({ seq, rule, key, state, asOf })), [{ seq: 8, rule: 'order', key: 'c1', state: 'forgotten', asOf: 7 }], 'a forgetting numbered after what the store holds, as of the entry it forgets')
+  t.equal(newestSeq, 8)
 })
 
 t.test('an empty batch and a tick before any line change nothing', async (t) => {
