@@ -23,7 +23,7 @@ import { createMetricsEngine } from '../agent/metrics/rules/engine.js'
 import type { PairStateDelta } from '../agent/metrics/rules/pair-journal.js'
 import { Store } from '../agent/store/store.js'
 import { TransformsConfig } from '../agent/transforms/config.js'
-import { createTransform } from '../agent/transforms/index.js'
+import { createTransform, type Transform } from '../agent/transforms/index.js'
 import { generateLines } from '../test/support/log-generator.js'
 import { bestNsPerLine, median } from './measure.js'
 import type { BenchResult } from './result.js'
@@ -34,16 +34,24 @@ const BATCH = 868
 const ROUNDS = 5
 /**
  * The agent benchmark's traffic (test/support/log-generator.ts: one order in
- * twelve lines, answered 40 ms later or never) through the agent's own
- * transform chain, so the labels are the shared frozen sets the engine sees
- * in the agent. A synthetic mix with one order in fifty lines put the engine
- * at 73 ns a line where this traffic cost the same build 353–404 (2026-12-04).
- * The lines end when they are read, as in the agent benchmark's file: lines
- * written after their read time are a service running ahead, judged by a
- * clock of its own (agent/metrics/rules/line-clocks.ts), which the agent
- * benchmark never exercises.
+ * twelve lines, answered 40 ms later or never). A synthetic mix with one order
+ * in fifty lines put the engine at 73 ns a line where this traffic cost the
+ * same build 353–404 (2026-12-04). The lines end when they are read (`t0`), as
+ * in the agent benchmark's file: lines written after their read time are a
+ * service running ahead, judged by a clock of its own
+ * (agent/metrics/rules/line-clocks.ts), which the agent benchmark never
+ * exercises.
  */
-function transformAll(texts: readonly string[], t0: number, transform = createTransform(TransformsConfig.parse({}), { metrics: new AgentMetrics() })): LogEvent[] {
+function agentTraffic(t0: number): string[] {
+  return [...generateLines({ lines: LINES, startMs: t0 - LINES })]
+}
+
+/** The agent's own transform chain, so the labels are the shared frozen sets the engine sees in the agent. */
+function agentTransform(): Transform {
+  return createTransform(TransformsConfig.parse({}), { metrics: new AgentMetrics() })
+}
+
+function transformAll(texts: readonly string[], t0: number, transform: Transform): LogEvent[] {
   const events: LogEvent[] = []
   for (const text of texts) {
     const event = transform({ text, readAtMs: t0 }, 'bench')
@@ -66,7 +74,7 @@ const WARM_UP_BATCHES = 96
  * WARM_UP_BATCHES, and over the rest.
  */
 function inPipelineRhythm(texts: readonly string[], t0: number, config: MetricsConfig): { warmUpNs: number; steadyNs: number } {
-  const transform = createTransform(TransformsConfig.parse({}), { metrics: new AgentMetrics() })
+  const transform = agentTransform()
   const engine = createMetricsEngine(config)
   const ns = [0, 0]
   const lines = [0, 0]
@@ -84,10 +92,10 @@ function inPipelineRhythm(texts: readonly string[], t0: number, config: MetricsC
 
 export async function run(): Promise<BenchResult[]> {
   const t0 = Date.now()
-  const texts = [...generateLines({ lines: LINES, startMs: t0 - LINES })]
+  const texts = agentTraffic(t0)
   const config = MetricsConfig.parse({})
   const rhythm = pipelineRhythm(texts, t0, config)
-  const events = transformAll(texts, t0)
+  const events = transformAll(texts, t0, agentTransform())
   const [touchNs, parseNs, observeNs] = bestNsPerLine(LINES, ROUNDS, [
     () => {
       let touched = 0
