@@ -115,7 +115,7 @@ function createLogAgent(
   })
   const tickEngine = guarded(log, 'persisting metrics state failed; it will be tried again', () => {
     engine.tick()
-    store.append([], [], pairChangesToCommit(engine, pairState))
+    store.commit(pairChangesToCommit(engine, pairState))
   })
   const checkpointWal = guarded(log, 'store WAL checkpoint failed; it will be tried again', () => store.checkpointWal())
   const timers: NodeJS.Timeout[] = []
