@@ -168,7 +168,7 @@ function persistNsPerLine(events: readonly LogEvent[], config: MetricsConfig): {
     engine.observe(events.slice(i, i + BATCH))
     deltas.push(engine.takeStateDelta())
   }
-  const changes = deltas.reduce((sum, delta) => sum + (delta.row.length === 0 ? 0 : [...changesOfRow(delta.row)].length), 0)
+  const changes = deltas.reduce((sum, delta) => sum + (delta.row === undefined ? 0 : [...changesOfRow(delta.row)].length), 0)
   const dir = mkdtempSync(join(tmpdir(), 'threadline-bench-pairs-'))
   // A fresh store a pass: the log is keyed by sequence number, so a delta is written once per store.
   const stores = Array.from({ length: 2 * (ROUNDS + 1) }, (_, i) => new Store(join(dir, `${i}.db`)))

@@ -73,7 +73,7 @@ export class PairStateStore {
    * moved on: a DELETE a batch that found nothing cost a statement a batch.
    */
   apply(delta: PairStateDelta): void {
-    if (delta.row.length > 0) this.statements.append.run(delta.newestSeq, delta.row)
+    if (delta.row !== undefined) this.statements.append.run(delta.newestSeq, delta.row)
     // A rolled-back transaction leaves rows this skipped: they are superseded, and go with the next move.
     if (delta.liveFrom > this.deletedBefore) {
       this.statements.dropBefore.run(delta.liveFrom)

@@ -37,13 +37,8 @@ export interface ForgottenKey {
 }
 
 export interface PairStateDelta {
-  /**
-   * The changes as one row of the pair-state log; empty when there were none.
-   * Never undefined: a delta's shape then stays one for V8, where a row that
-   * was first a Buffer and then undefined threw away the compiled code of the
-   * batch transaction it is written in.
-   */
-  row: Buffer
+  /** The changes as one row of the pair-state log, undefined when there were none. */
+  row: Buffer | undefined
   /** Sequence number of the newest change in `row`: the row's key in the store. */
   newestSeq: number
   /** Sequence number of the oldest entry still live: every change before it is superseded. */
@@ -54,7 +49,6 @@ export interface PairStateDelta {
 export const pairId = (rule: string, key: string): string => `${rule}\u0000${key}`
 
 const NO_LABELS: readonly string[] = []
-const NO_CHANGES = Buffer.alloc(0)
 
 export class PairJournal {
   private lastSeq = 0
@@ -106,7 +100,7 @@ export class PairJournal {
   /** The changes since the last call, and forgets them; `oldestLiveSeq` is undefined when nothing is live. */
   take(oldestLiveSeq: number | undefined): PairStateDelta {
     const taken = this.changes.take()
-    return { row: taken?.row ?? NO_CHANGES, newestSeq: taken?.newestSeq ?? 0, liveFrom: oldestLiveSeq ?? this.lastSeq + 1 }
+    return { row: taken?.row, newestSeq: taken?.newestSeq ?? 0, liveFrom: oldestLiveSeq ?? this.lastSeq + 1 }
   }
 }
 
