@@ -43,8 +43,15 @@ export function createPipeline({ store, transform, taps, metrics, log, running }
           const event = transform(raw, sourceId)
           if (event) events.push(event)
         }
-        const persistence = taps.map((tap) => tap.observe(events)).filter((work) => typeof work === 'function')
-        const persist = persistence.length === 0 ? undefined : () => persistence.forEach((work) => work())
+        // Built by a loop, not map and filter: their arrays came in two shapes, compiled code for one, then the other.
+        const persistence: Array<() => void> = []
+        for (const tap of taps) {
+          const work = tap.observe(events)
+          if (typeof work === 'function') persistence.push(work)
+        }
+        const persist = persistence.length === 0 ? undefined : () => {
+          for (const work of persistence) work()
+        }
         for (let attempt = 0; ; attempt++) {
           try {
             store.append(events, batch.checkpoints ?? [], persist)

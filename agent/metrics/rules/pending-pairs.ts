@@ -7,7 +7,7 @@
  * key), and of its remembered entries the newest decides.
  */
 import type { PairEntry, PairJournal, PairState } from './pair-journal.js'
-import { RememberedKeys } from './remembered-keys.js'
+import { RememberedKeys, SeriesIds } from './remembered-keys.js'
 
 export interface Tracked<Series> {
   key: string
@@ -50,8 +50,9 @@ export interface PendingPairsOptions<Series> {
 
 export class PendingPairs<Series> {
   private readonly pending = new Map<string, PendingStart<Series>>()
-  private readonly expired = new RememberedKeys<Series>()
-  private readonly completed = new RememberedKeys<Series>()
+  private readonly seriesIds = new SeriesIds<Series>()
+  private readonly expired = new RememberedKeys<Series>(this.seriesIds)
+  private readonly completed = new RememberedKeys<Series>(this.seriesIds)
 
   constructor(private readonly options: PendingPairsOptions<Series>) {}
 

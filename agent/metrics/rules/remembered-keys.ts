@@ -17,20 +17,52 @@ import type { Tracked } from './pending-pairs.js'
 
 const INITIAL_SLOTS = 64
 
+/**
+ * Series numbered for the rings' typed arrays. One registry serves a rule's
+ * memories together: the expired memory's first entry comes 30 s of lines
+ * after the completed memory's, and a series numbered anew there ran a branch
+ * V8 had compiled `add` without.
+ */
+export class SeriesIds<Series> {
+  private readonly series: Series[] = []
+  private readonly ids = new Map<Series, number>()
+
+  idOf(series: Series): number {
+    let id = this.ids.get(series)
+    if (id === undefined) {
+      id = this.series.push(series) - 1
+      this.ids.set(series, id)
+    }
+    return id
+  }
+
+  byId(id: number): Series {
+    return this.series[id]!
+  }
+}
+
 export class RememberedKeys<Series> {
-  /** Slots are numbered on from 0; a slot's place in the arrays is its number modulo their length (a power of two). */
-  private keys: Array<string | undefined> = new Array<string | undefined>(INITIAL_SLOTS)
+  /**
+   * Slots are numbered on from 0; a slot's place in the arrays is its number
+   * modulo their length (a power of two). The keys' array is filled with
+   * undefined from the start, so its elements are of the general kind before
+   * any key is written: the expired memory's first key comes 30 s of lines
+   * after the completed memory's, and an array still of small integers' kind
+   * then threw away the compiled `add`.
+   */
+  private keys: Array<string | undefined> = new Array<string | undefined>(INITIAL_SLOTS).fill(undefined)
   private atMs = new Float64Array(INITIAL_SLOTS)
   private seqs = new Float64Array(INITIAL_SLOTS)
   private seriesIds = new Uint32Array(INITIAL_SLOTS)
-  private readonly seriesById: Series[] = []
-  private readonly idOfSeries = new Map<Series, number>()
   /** Each key's newest slot, for the slots before `indexedTo`. */
   private readonly slotOf = new Map<string, number>()
   /** The oldest slot held, the next slot to fill, and the first slot not yet in `slotOf`. */
   private head = 0
   private tail = 0
   private indexedTo = 0
+
+  /** `series` numbers the entries' series; a rule's memories share one. */
+  constructor(private readonly series = new SeriesIds<Series>()) {}
 
   get size(): number {
     return this.tail - this.head
@@ -50,7 +82,7 @@ export class RememberedKeys<Series> {
     this.keys[at] = key
     this.atMs[at] = atMs
     this.seqs[at] = seq
-    this.seriesIds[at] = this.seriesIdOf(series)
+    this.seriesIds[at] = this.series.idOf(series)
     this.tail++
   }
 
@@ -80,16 +112,7 @@ export class RememberedKeys<Series> {
 
   private entryAt(slot: number): Tracked<Series> {
     const at = slot & (this.keys.length - 1)
-    return { key: this.keys[at]!, atMs: this.atMs[at]!, seq: this.seqs[at]!, series: this.seriesById[this.seriesIds[at]!]! }
-  }
-
-  private seriesIdOf(series: Series): number {
-    let id = this.idOfSeries.get(series)
-    if (id === undefined) {
-      id = this.seriesById.push(series) - 1
-      this.idOfSeries.set(series, id)
-    }
-    return id
+    return { key: this.keys[at]!, atMs: this.atMs[at]!, seq: this.seqs[at]!, series: this.series.byId(this.seriesIds[at]!) }
   }
 
   /**
