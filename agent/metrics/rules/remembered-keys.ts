@@ -124,11 +124,13 @@ export class RememberedKeys<Series> {
    * each of the larger growths, in the agent's first seconds.
    */
   private grow(): void {
-    const length = this.keys.length * 2
+    const half = this.keys.length
+    const length = 2 * half
     const keys = this.keys.concat(this.keys)
+    // The stale half: `half` positions from the tail's, wrapping past the end (fill stops at the array's end by itself).
     const stale = this.tail & (length - 1)
-    keys.fill(undefined, stale, Math.min(length, stale + this.keys.length))
-    if (stale + this.keys.length > length) keys.fill(undefined, 0, stale + this.keys.length - length)
+    keys.fill(undefined, stale, stale + half)
+    if (stale > half) keys.fill(undefined, 0, stale - half)
     this.keys = keys
     this.atMs = doubled(this.atMs, new Float64Array(length))
     this.seqs = doubled(this.seqs, new Float64Array(length))

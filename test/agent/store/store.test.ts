@@ -85,7 +85,6 @@ t.test('a failing in-transaction step rolls back the lines and the checkpoint', 
   t.equal(store.readAfter(0, 10).length, 1)
 })
 
-
 t.test('commit() runs work in a transaction of its own: kept when it returns, rolled back when it throws, no lines added', async (t) => {
   const store = new Store(tempStorePath(t))
   t.teardown(() => store.close())
@@ -104,6 +103,7 @@ t.test('commit() runs work in a transaction of its own: kept when it returns, ro
   t.same(store.db.prepare(`SELECT value FROM state`).pluck().all(), ['kept'])
   t.equal(store.lastId(), 1, 'no line was added by either')
 })
+
 t.test('cursors are per reader and default to 0', async (t) => {
   const store = new Store(tempStorePath(t))
   t.teardown(() => store.close())
