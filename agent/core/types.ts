@@ -65,9 +65,9 @@ export interface LogEvent {
   correlationId: string | null
   /**
    * The final Loki stream labels: service, level, event and the static labels.
-   * When {@link isSharedLabelSet}, it is the one object every line of its label
-   * set shares, with the `service`, `level` and `event` above; the store and
-   * the metrics engine key on it.
+   * When it has a {@link labelSetNumber}, it is the one object every line of
+   * its label set shares, with the `service`, `level` and `event` above; the
+   * store and the metrics engine keep per-set state by that number.
    */
   labels: Readonly<Record<string, string>>
   /** The parsed JSON object when the line was one, for taps such as log-derived metrics. */
@@ -171,11 +171,22 @@ export interface LineFeed {
   waitForLines(afterId: number, timeoutMs: number): Promise<void>
 }
 
+const LABEL_SET_NUMBER = Symbol('threadline.labelSetNumber')
+let labelSetsShared = 0
+
 /**
- * Whether `labels` is the transforms' one object for its label set (they
- * freeze it: agent/transforms/labels.ts), so its identity can key a cache of
- * what the set decides. Any other object may be one line's own.
+ * Freezes `labels` as the one object every line of its label set shares
+ * (agent/transforms/labels.ts), numbered 0, 1, 2… in this process, in a
+ * property no enumeration sees. The store and the metrics engine keep what a
+ * set decides in arrays by that number: a map keyed by the object cost them a
+ * hash lookup a line (README, "Performance").
  */
-export function isSharedLabelSet(labels: LogEvent['labels']): boolean {
-  return Object.isFrozen(labels)
+export function shareLabelSet<Labels extends Record<string, string>>(labels: Labels): Readonly<Labels> {
+  Object.defineProperty(labels, LABEL_SET_NUMBER, { value: labelSetsShared++ })
+  return Object.freeze(labels)
+}
+
+/** The number {@link shareLabelSet} gave `labels`; undefined for any other object, which may be one line's own. */
+export function labelSetNumber(labels: LogEvent['labels']): number | undefined {
+  return (labels as { [LABEL_SET_NUMBER]?: number })[LABEL_SET_NUMBER]
 }

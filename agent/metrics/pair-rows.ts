@@ -36,33 +36,41 @@ const STATES_BY_CODE = Object.fromEntries(Object.entries(STATE_CODES).map(([stat
 const CHANGE_BYTES = 1 + 4 + 8 + 8 + 4
 const INITIAL_BYTES = 16 * 1024
 
-/** A rule and its label values, and where it was last defined: `row` is the row's number, `index` its number in that row. */
-interface RowGroup {
-  rule: string
-  labels: readonly string[]
-  row: number
-  index: number
+/**
+ * A rule and its label values, as the changes of one series are written
+ * under them; its holder keeps it (a pair series holds its own), so a change
+ * costs no lookup. `row` is the number of the row it was last defined in,
+ * `index` its number there.
+ */
+export class RowGroup {
+  row = 0
+  index = 0
+  constructor(
+    readonly rule: string,
+    readonly labels: readonly string[],
+  ) {}
 }
+
+/** Rows begun in this process: a row's number is unique across writers, so a group defined by another writer is never taken as defined in this one's row. */
+let rowsBegun = 0
 
 /** Writes changes into one row's bytes; `take()` hands the row over and starts the next. */
 export class RowWriter {
   private bytes = Buffer.allocUnsafe(INITIAL_BYTES)
   private view = new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength)
   private at = 0
-  private row = 1
+  private row = ++rowsBegun
   private groupsInRow = 0
   private newest = 0
-  /** Groups by rule, then by the labels array itself: a series hands out one array for all its entries. */
-  private readonly groups = new Map<string, Map<readonly string[], RowGroup>>()
 
   /** The number of the row being written; it changes with every `take()`. */
   get rowNumber(): number {
     return this.row
   }
 
-  /** Appends a change; its labels are ignored when it forgets the key. Returns where it starts in the row, for `restate`. */
-  change(rule: string, labels: readonly string[], state: StoredState, seq: number, atMs: number, key: string): number {
-    const group = this.groupOf(rule, labels)
+  /** Appends a change of `group`; its labels are ignored when it forgets the key. Returns where it starts in the row, for `restate`. */
+  change(group: RowGroup, state: StoredState, seq: number, atMs: number, key: string): number {
+    if (group.row !== this.row) this.define(group)
     // UTF-8 takes at most 3 bytes a UTF-16 unit: the bound is exact enough to write in one pass.
     this.reserve(CHANGE_BYTES + 3 * key.length)
     const view = this.view
@@ -92,19 +100,10 @@ export class RowWriter {
     row.set(this.written())
     const taken = { row, newestSeq: this.newest }
     this.at = 0
-    this.row++
+    this.row = ++rowsBegun
     this.groupsInRow = 0
     this.newest = 0
     return taken
-  }
-
-  private groupOf(rule: string, labels: readonly string[]): RowGroup {
-    let byLabels = this.groups.get(rule)
-    if (byLabels === undefined) this.groups.set(rule, (byLabels = new Map()))
-    let group = byLabels.get(labels)
-    if (group === undefined) byLabels.set(labels, (group = { rule, labels, row: 0, index: 0 }))
-    if (group.row !== this.row) this.define(group)
-    return group
   }
 
   /** Writes a group's record into this row (and the format byte, if it is the row's first record). */

@@ -10,7 +10,7 @@ import { EventEmitter, once } from 'node:events'
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
-import { isSharedLabelSet, type Checkpoint, type LineFeed, type LogEvent, type MeasuredLines, type StoredLine } from '../core/types.js'
+import { labelSetNumber, type Checkpoint, type LineFeed, type LogEvent, type MeasuredLines, type StoredLine } from '../core/types.js'
 import { formatLabels } from '../../transports/loki/labels.js'
 import { decodeBatch, batchAfter, eachLine, encodeBatch, measureBatch, type BatchRow, type BatchSpan } from './batch-rows.js'
 import { RowLine } from './row-line.js'
@@ -68,7 +68,8 @@ export class Store implements LineFeed {
   readonly db: Database.Database
   private readonly streamIds = new Map<string, number>()
   private readonly streamsById = new Map<number, StreamRow>()
-  private readonly streamIdByLabels = new WeakMap<object, number>()
+  /** Stream ids by the transforms' label set number (core/types.ts): an array index a line, not a hash lookup. */
+  private readonly streamIdBySet: number[] = []
   private readonly appended = new EventEmitter()
   private readonly recent = new RecentLines(RECENT_LINE_BYTES)
   private newestId: number
@@ -205,7 +206,8 @@ export class Store implements LineFeed {
   }
 
   private streamId({ labels, service, level, event }: LogEvent): number {
-    const known = this.streamIdByLabels.get(labels)
+    const setNumber = labelSetNumber(labels)
+    const known = setNumber === undefined ? undefined : this.streamIdBySet[setNumber]
     if (known !== undefined) return known
     const text = formatLabels(labels)
     let id = this.streamIds.get(text)
@@ -214,7 +216,7 @@ export class Store implements LineFeed {
       this.streamIds.set(text, id)
       this.streamsById.set(id, { labels: text, service, level, event })
     }
-    if (isSharedLabelSet(labels)) this.streamIdByLabels.set(labels, id)
+    if (setNumber !== undefined) this.streamIdBySet[setNumber] = id
     return id
   }
 

@@ -4,7 +4,7 @@
  * the line: every distinct label set is a stream, and Loki's guidance is to
  * keep streams few (https://grafana.com/docs/loki/latest/get-started/labels/bp-labels/).
  */
-import type { Level } from '../core/types.js'
+import { shareLabelSet, type Level } from '../core/types.js'
 import type { AgentMetrics } from '../metrics/internal.js'
 import { createCardinalityGuard } from './cardinality-guard.js'
 
@@ -74,7 +74,7 @@ export function createLabeller({ maxLabelValues, staticLabels, metrics }: Labell
     if (byLevel === undefined) cache.set(service, (byLevel = new Map()))
     let byEvent = byLevel.get(level)
     if (byEvent === undefined) byLevel.set(level, (byEvent = new Map()))
-    const frozen = Object.freeze(labels) as StreamLabels
+    const frozen = shareLabelSet(labels) as StreamLabels
     byEvent.set(event, frozen)
     return frozen
   }

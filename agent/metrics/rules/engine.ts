@@ -8,7 +8,7 @@
  * at start-up it hands `restore()` what the store kept (agent/metrics/pair-state.ts).
  */
 import type { Registry } from 'prom-client'
-import { isSharedLabelSet, type LogEvent } from '../../core/types.js'
+import { labelSetNumber, type LogEvent } from '../../core/types.js'
 import type { MetricsConfig } from './config.js'
 import { createCounterRule } from './counter-rule.js'
 import { builtInRules } from './defaults.js'
@@ -16,6 +16,7 @@ import { createHistogramRule } from './histogram-rule.js'
 import { LineClocks } from './line-clocks.js'
 import { PairJournal, type PairEntry, type PairStateDelta } from './pair-journal.js'
 import { PairLineRule } from './pair-rule.js'
+import { older } from './pending-pairs.js'
 import { eventsOf } from './predicate.js'
 import { RuleContext, type LineRule } from './rule-context.js'
 
@@ -85,13 +86,6 @@ interface LabelSetLines {
   batch: number
 }
 
-/**
- * Label sets remembered across batches, so a batch allocates no map and no
- * entry per set. The transforms' label sets are bounded by their cardinality
- * guard; past this many the memory starts again, in case they were not.
- */
-const MAX_LABEL_SETS = 4096
-
 export function createMetricsEngine(config: MetricsConfig, { now = Date.now }: MetricsEngineOptions = {}): MetricsEngine {
   const context = new RuleContext(config.max_label_values)
   const journal = new PairJournal()
@@ -111,9 +105,11 @@ export function createMetricsEngine(config: MetricsConfig, { now = Date.now }: M
   /**
    * Rules that read only a line's label set run once per set a batch, not
    * once a line: with the defaults that is `log_messages_total` on every
-   * line, and `intents_received_total` (README, "Performance").
+   * line, and `intents_received_total` (README, "Performance"). Kept across
+   * batches by the set's number, so a batch allocates no entry per set; the
+   * transforms' cardinality guards bound the sets.
    */
-  const labelSets = new Map<object, LabelSetLines>()
+  const labelSets: Array<LabelSetLines | undefined> = []
   const setsInBatch: LabelSetLines[] = []
   let batch = 0
   const expirePairs = () => {
@@ -129,7 +125,8 @@ export function createMetricsEngine(config: MetricsConfig, { now = Date.now }: M
       batch++
       let sets = 0
       for (const event of events) {
-        let shared = labelSets.get(event.labels)
+        const setNumber = labelSetNumber(event.labels)
+        let shared = setNumber === undefined ? undefined : labelSets[setNumber]
         if (shared !== undefined && shared.batch === batch) {
           shared.lines++
           for (const rule of shared.rules.perLine) rule.observe(event)
@@ -138,13 +135,12 @@ export function createMetricsEngine(config: MetricsConfig, { now = Date.now }: M
         const rules = rulesFor(event.event)
         for (const rule of rules.perLine) rule.observe(event)
         // Any labels object but the transforms' shared one is counted line by line.
-        if (!isSharedLabelSet(event.labels)) {
+        if (setNumber === undefined) {
           for (const rule of rules.perLabelSet) rule.observe(event, 1)
           continue
         }
         if (shared === undefined) {
-          if (labelSets.size >= MAX_LABEL_SETS) labelSets.clear()
-          labelSets.set(event.labels, (shared = { event, lines: 1, rules, batch }))
+          labelSets[setNumber] = shared = { event, lines: 1, rules, batch }
         } else {
           shared.event = event
           shared.lines = 1
@@ -165,8 +161,9 @@ export function createMetricsEngine(config: MetricsConfig, { now = Date.now }: M
       expirePairs()
     },
     takeStateDelta() {
-      const oldest = Math.min(...[...pairs.values()].map((pair) => pair.oldestSeq() ?? Infinity))
-      return journal.take(oldest === Infinity ? undefined : oldest)
+      let oldest: number | undefined
+      for (const pair of pairs.values()) oldest = older(oldest, pair.oldestSeq())
+      return journal.take(oldest)
     },
     restore(entries, seqsUsedThrough = 0) {
       journal.restored(seqsUsedThrough)

@@ -9,7 +9,7 @@
  * store appends changes in that order, folds them by key when it loads, and
  * drops rows older than the oldest live entry (agent/metrics/pair-state.ts).
  */
-import { FORGOTTEN, RowWriter } from '../pair-rows.js'
+import { FORGOTTEN, RowGroup, RowWriter } from '../pair-rows.js'
 
 /** pending: a start awaiting its end. expired / completed: remembered to classify late and duplicate ends. */
 export type PairState = 'pending' | 'expired' | 'completed'
@@ -53,6 +53,8 @@ const NO_LABELS: readonly string[] = []
 export class PairJournal {
   private lastSeq = 0
   private readonly changes = new RowWriter()
+  /** Each rule's group for forgotten keys, which carry no labels. */
+  private readonly forgetting = new Map<string, RowGroup>()
 
   /** The next sequence number for a change. */
   nextSeq(): number {
@@ -64,9 +66,14 @@ export class PairJournal {
     if (seq > this.lastSeq) this.lastSeq = seq
   }
 
+  /** The group a series' changes are written under: its rule and label values. Keep it with the series. */
+  group(rule: string, labels: readonly string[]): RowGroup {
+    return new RowGroup(rule, labels)
+  }
+
   /** Writes a change; returns where it is, for `restate` while the row is `row`. */
-  put(rule: string, key: string, state: PairState, atMs: number, labels: readonly string[], seq: number): number {
-    return this.changes.change(rule, labels, state, seq, atMs, key)
+  put(group: RowGroup, key: string, state: PairState, atMs: number, seq: number): number {
+    return this.changes.change(group, state, seq, atMs, key)
   }
 
   /** The row changes are written to now. */
@@ -94,7 +101,9 @@ export class PairJournal {
    * unless given), holding `asOf` where other changes hold their time.
    */
   remove(rule: string, key: string, asOf: number, seq = this.nextSeq()): void {
-    this.changes.change(rule, NO_LABELS, FORGOTTEN, seq, asOf, key)
+    let group = this.forgetting.get(rule)
+    if (group === undefined) this.forgetting.set(rule, (group = this.group(rule, NO_LABELS)))
+    this.changes.change(group, FORGOTTEN, seq, asOf, key)
   }
 
   /** The changes since the last call, and forgets them; `oldestLiveSeq` is undefined when nothing is live. */
@@ -107,9 +116,17 @@ export class PairJournal {
 /** A delta holding `changes` (each an entry, or a forgotten key), for entries carried over from another layout and for tests. */
 export function deltaOf(changes: ReadonlyArray<PairEntry | ForgottenKey>, liveFrom: number): PairStateDelta {
   const journal = new PairJournal()
+  // One group for each rule and label values, as a series keeps its own.
+  const groups = new Map<string, RowGroup>()
   for (const change of changes) {
-    if ('state' in change) journal.put(change.rule, change.key, change.state, change.atMs, change.labels, change.seq)
-    else journal.remove(change.rule, change.key, change.asOf, change.seq)
+    if (!('state' in change)) {
+      journal.remove(change.rule, change.key, change.asOf, change.seq)
+      continue
+    }
+    const id = JSON.stringify([change.rule, change.labels])
+    let group = groups.get(id)
+    if (group === undefined) groups.set(id, (group = journal.group(change.rule, change.labels)))
+    journal.put(group, change.key, change.state, change.atMs, change.seq)
   }
   return { ...journal.take(undefined), liveFrom }
 }

@@ -13,14 +13,17 @@ import type { PairRule } from './config.js'
 import { pairMetricNames } from './exposition.js'
 import type { LineClock } from './line-clock.js'
 import type { LineClocks } from './line-clocks.js'
+import type { RowGroup } from '../pair-rows.js'
 import type { PairEntry, PairJournal } from './pair-journal.js'
-import { PendingPairs, type EndHandler, type Tracked, type UnansweredReason } from './pending-pairs.js'
+import { older, PendingPairs, type EndHandler, type Tracked, type UnansweredReason } from './pending-pairs.js'
 import { compileMatch, fieldReader } from './predicate.js'
 import type { LineRule, RuleContext } from './rule-context.js'
 
 /** Every series of one pair rule for one set of label values (taken from the start line). */
 interface PairSeries {
   values: readonly string[]
+  /** Its rule and label values in the pair-state journal. */
+  journalGroup: RowGroup
   started: Cell
   completed: Cell
   unanswered: Record<UnansweredReason, Cell>
@@ -46,6 +49,8 @@ export class PairLineRule implements LineRule {
   private readonly pairsByClock = new Map<LineClock, PendingPairs<PairSeries>>()
   /** The same sets in the same order, for ends to try without an iterator each. */
   private readonly pairSets: Array<PendingPairs<PairSeries>> = []
+  /** The shared clock's set, which judges nearly every start: no lookup for it. */
+  private readonly sharedPairs: PendingPairs<PairSeries>
   private readonly onEndFound: EndHandler<PairSeries> = {
     completed: (start, endMs) => this.complete(start, endMs),
     late: (series) => series.late.value++,
@@ -62,7 +67,7 @@ export class PairLineRule implements LineRule {
     this.isEnd = compileMatch(rule.end)
     this.readKey = fieldReader(rule.key)
     this.series = this.createSeries()
-    this.pairsJudgedBy(clocks.shared)
+    this.sharedPairs = this.pairsJudgedBy(clocks.shared)
   }
 
   observe(event: LogEvent): void {
@@ -83,10 +88,7 @@ export class PairLineRule implements LineRule {
   /** Sequence number of this rule's oldest live entry, if any. */
   oldestSeq(): number | undefined {
     let oldest: number | undefined
-    for (const pairs of this.pairsByClock.values()) {
-      const seq = pairs.oldestSeq()
-      if (seq !== undefined && (oldest === undefined || seq < oldest)) oldest = seq
-    }
+    for (const pairs of this.pairSets) oldest = older(oldest, pairs.oldestSeq())
     return oldest
   }
 
@@ -98,13 +100,14 @@ export class PairLineRule implements LineRule {
   restore(entry: PairEntry): void {
     const series = this.series.forValues(entry.labels)
     if (entry.state === 'pending') series.pending.value++
-    this.pairsJudgedBy(this.clocks.shared).restore(entry, series)
+    this.sharedPairs.restore(entry, series)
   }
 
   private onStart(key: string, event: LogEvent): void {
     const series = this.series.forLine(event)
     const clock = event.timeOrigin === 'ahead' ? this.clocks.aheadClockOf(event.service) : this.clocks.clockOf(event.service)
-    if (!this.pairsJudgedBy(clock).start(key, lineTimeMs(event), series)) {
+    const pairs = clock === this.clocks.shared ? this.sharedPairs : this.pairsJudgedBy(clock)
+    if (!pairs.start(key, lineTimeMs(event), series)) {
       series.duplicateStarts.value++
       return
     }
@@ -121,7 +124,7 @@ export class PairLineRule implements LineRule {
         maxEntries: this.rule.max_pending,
         rememberForMs: this.rule.remember_for,
         journal: this.journal,
-        labelsOf: (series) => series.values,
+        journalGroupOf: (series) => series.journalGroup,
         onUnanswered: (start, reason) => {
           start.series.pending.value--
           start.series.unanswered[reason].value++
@@ -171,6 +174,7 @@ export class PairLineRule implements LineRule {
     return context.seriesByLabels<PairSeries>(rule.name, labels, (values) => {
       return {
         values,
+        journalGroup: this.journal.group(rule.name, values),
         started: started.cell(values),
         completed: completed.cell(values),
         unanswered: { timeout: unanswered.cell([...values, 'timeout']), evicted: unanswered.cell([...values, 'evicted']) },

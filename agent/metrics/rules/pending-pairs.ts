@@ -7,7 +7,8 @@
  * key), and of its remembered entries the newest decides.
  */
 import type { PairEntry, PairJournal, PairState } from './pair-journal.js'
-import { RememberedKeys, SeriesIds } from './remembered-keys.js'
+import type { RowGroup } from '../pair-rows.js'
+import { RememberedKeys } from './remembered-keys.js'
 
 export interface Tracked<Series> {
   key: string
@@ -43,16 +44,16 @@ export interface PendingPairsOptions<Series> {
   maxEntries: number
   rememberForMs: number
   journal: PairJournal
-  labelsOf(series: Series): readonly string[]
+  /** The journal's group for a series' changes (its rule and label values), kept with the series. */
+  journalGroupOf(series: Series): RowGroup
   /** A pending start left unanswered; it is already out of the pending map. */
   onUnanswered(start: Tracked<Series>, reason: UnansweredReason): void
 }
 
 export class PendingPairs<Series> {
   private readonly pending = new Map<string, PendingStart<Series>>()
-  private readonly seriesIds = new SeriesIds<Series>()
-  private readonly expired = new RememberedKeys<Series>(this.seriesIds)
-  private readonly completed = new RememberedKeys<Series>(this.seriesIds)
+  private readonly expired = new RememberedKeys<Series>()
+  private readonly completed = new RememberedKeys<Series>()
 
   constructor(private readonly options: PendingPairsOptions<Series>) {}
 
@@ -100,21 +101,14 @@ export class PendingPairs<Series> {
       this.remember('expired', start.key, watermarkMs, start.series)
       this.options.onUnanswered(start, 'timeout')
     }
-    for (const memory of [this.expired, this.completed]) {
-      for (let entry = memory.oldest(); entry !== undefined && watermarkMs - entry.atMs > rememberForMs; entry = memory.oldest()) {
-        this.forgetOldest(memory)
-      }
-    }
+    while (watermarkMs - this.expired.oldestAtMs() > rememberForMs) this.forgetOldest(this.expired)
+    while (watermarkMs - this.completed.oldestAtMs() > rememberForMs) this.forgetOldest(this.completed)
   }
 
   /** Sequence number of the oldest entry of the three maps; undefined when all are empty. */
   oldestSeq(): number | undefined {
-    let oldest: number | undefined
     // Each key is in one of the three, appended when written: each one's first entry is its oldest change.
-    for (const seq of [this.pending.values().next().value?.seq, this.expired.oldest()?.seq, this.completed.oldest()?.seq]) {
-      if (seq !== undefined && (oldest === undefined || seq < oldest)) oldest = seq
-    }
-    return oldest
+    return older(older(this.pending.values().next().value?.seq, this.expired.oldestSeq()), this.completed.oldestSeq())
   }
 
   /** Puts back an entry loaded from the store; call in `seq` order. */
@@ -152,13 +146,18 @@ export class PendingPairs<Series> {
 
   /** Journals a change; returns its sequence number. A pending `start` is told where its change is, for `end` to restate it. */
   private write(state: PairState, key: string, atMs: number, series: Series, start?: PendingStart<Series>): number {
-    const { journal, rule, labelsOf } = this.options
+    const { journal, journalGroupOf } = this.options
     const seq = journal.nextSeq()
-    const at = journal.put(rule, key, state, atMs, labelsOf(series), seq)
+    const at = journal.put(journalGroupOf(series), key, state, atMs, seq)
     if (start !== undefined) {
       start.changeRow = journal.row
       start.changeAt = at
     }
     return seq
   }
+}
+
+/** The older of two sequence numbers, either of which may be missing. */
+export function older(a: number | undefined, b: number | undefined): number | undefined {
+  return a === undefined || (b !== undefined && b < a) ? b : a
 }

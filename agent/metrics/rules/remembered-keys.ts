@@ -4,7 +4,7 @@
  * defaults it holds every order id of the last 10 minutes: 40,000 at the end
  * of the bench's catch-up.
  *
- * Remembering is an append to a ring of typed arrays; the map from key to
+ * Remembering is an append to a ring of arrays; the map from key to
  * slot is built only when a key is looked up, which happens only for an end
  * that found no pending start (late, duplicate or orphan: rare). Keeping
  * that map as every pair completed, and looking each new start up in it,
@@ -17,52 +17,25 @@ import type { Tracked } from './pending-pairs.js'
 
 const INITIAL_SLOTS = 64
 
-/**
- * Series numbered for the rings' typed arrays. One registry serves a rule's
- * memories together: the expired memory's first entry comes 30 s of lines
- * after the completed memory's, and a series numbered anew there ran a branch
- * V8 had compiled `add` without.
- */
-export class SeriesIds<Series> {
-  private readonly series: Series[] = []
-  private readonly ids = new Map<Series, number>()
-
-  idOf(series: Series): number {
-    let id = this.ids.get(series)
-    if (id === undefined) {
-      id = this.series.push(series) - 1
-      this.ids.set(series, id)
-    }
-    return id
-  }
-
-  byId(id: number): Series {
-    return this.series[id]!
-  }
-}
-
 export class RememberedKeys<Series> {
   /**
    * Slots are numbered on from 0; a slot's place in the arrays is its number
-   * modulo their length (a power of two). The keys' array is filled with
-   * undefined from the start, so its elements are of the general kind before
-   * any key is written: the expired memory's first key comes 30 s of lines
-   * after the completed memory's, and an array still of small integers' kind
-   * then threw away the compiled `add`.
+   * modulo their length (a power of two). The object arrays are filled with
+   * undefined from the start, so their elements are of the general kind
+   * before any entry is written: the expired memory's first key comes 30 s of
+   * lines after the completed memory's, and an array still of small integers'
+   * kind then threw away the compiled `add`.
    */
   private keys: Array<string | undefined> = new Array<string | undefined>(INITIAL_SLOTS).fill(undefined)
+  private series: Array<Series | undefined> = new Array<Series | undefined>(INITIAL_SLOTS).fill(undefined)
   private atMs = new Float64Array(INITIAL_SLOTS)
   private seqs = new Float64Array(INITIAL_SLOTS)
-  private seriesIds = new Uint32Array(INITIAL_SLOTS)
   /** Each key's newest slot, for the slots before `indexedTo`. */
   private readonly slotOf = new Map<string, number>()
   /** The oldest slot held, the next slot to fill, and the first slot not yet in `slotOf`. */
   private head = 0
   private tail = 0
   private indexedTo = 0
-
-  /** `series` numbers the entries' series; a rule's memories share one. */
-  constructor(private readonly series = new SeriesIds<Series>()) {}
 
   get size(): number {
     return this.tail - this.head
@@ -82,7 +55,7 @@ export class RememberedKeys<Series> {
     this.keys[at] = key
     this.atMs[at] = atMs
     this.seqs[at] = seq
-    this.seriesIds[at] = this.series.idOf(series)
+    this.series[at] = series
     this.tail++
   }
 
@@ -92,6 +65,7 @@ export class RememberedKeys<Series> {
     const slot = this.head++
     const entry = this.entryAt(slot)
     this.keys[slot & (this.keys.length - 1)] = undefined
+    this.series[slot & (this.keys.length - 1)] = undefined
     // Only when the map holds this very slot: a newer entry of the key keeps its own.
     if (slot < this.indexedTo && this.slotOf.get(entry.key) === slot) this.slotOf.delete(entry.key)
     return entry
@@ -100,6 +74,16 @@ export class RememberedKeys<Series> {
   /** The oldest entry, if any. */
   oldest(): Tracked<Series> | undefined {
     return this.head === this.tail ? undefined : this.entryAt(this.head)
+  }
+
+  /** When the oldest entry expired or completed; Infinity when empty. Allocates nothing: expiry asks it every batch. */
+  oldestAtMs(): number {
+    return this.head === this.tail ? Infinity : this.atMs[this.head & (this.keys.length - 1)]!
+  }
+
+  /** The oldest entry's sequence number, if any. */
+  oldestSeq(): number | undefined {
+    return this.head === this.tail ? undefined : this.seqs[this.head & (this.keys.length - 1)]
   }
 
   /** Puts the slots added since the last lookup into the key map, oldest first, so a key's newest slot wins. */
@@ -112,34 +96,39 @@ export class RememberedKeys<Series> {
 
   private entryAt(slot: number): Tracked<Series> {
     const at = slot & (this.keys.length - 1)
-    return { key: this.keys[at]!, atMs: this.atMs[at]!, seq: this.seqs[at]!, series: this.series.byId(this.seriesIds[at]!) }
+    return { key: this.keys[at]!, atMs: this.atMs[at]!, seq: this.seqs[at]!, series: this.series[at]! }
   }
 
   /**
    * The arrays are full: they are doubled, each its own contents twice over,
    * so every slot keeps its number (slot s sits at s modulo the new length,
    * which holds the entry of s modulo the old) and no slot in the key map
-   * changes. Then the half no live slot maps to lets go of its keys. Copies by
+   * changes. Then the half no live slot maps to lets go of its keys and series. Copies by
    * V8's built-ins: a loop over the entries was compiled anew (on-stack) at
    * each of the larger growths, in the agent's first seconds.
    */
   private grow(): void {
     const half = this.keys.length
     const length = 2 * half
-    const keys = this.keys.concat(this.keys)
     // The stale half: `half` positions from the tail's, wrapping past the end (fill stops at the array's end by itself).
     const stale = this.tail & (length - 1)
-    keys.fill(undefined, stale, stale + half)
-    if (stale > half) keys.fill(undefined, 0, stale - half)
-    this.keys = keys
+    this.keys = doubledRefs(this.keys, stale, half)
+    this.series = doubledRefs(this.series, stale, half)
     this.atMs = doubled(this.atMs, new Float64Array(length))
     this.seqs = doubled(this.seqs, new Float64Array(length))
-    this.seriesIds = doubled(this.seriesIds, new Uint32Array(length))
   }
 }
 
+/** `from` twice over, its `half` positions from `stale` on (wrapping) let go of. */
+function doubledRefs<T>(from: Array<T | undefined>, stale: number, half: number): Array<T | undefined> {
+  const refs = from.concat(from)
+  refs.fill(undefined, stale, stale + half)
+  if (stale > half) refs.fill(undefined, 0, stale - half)
+  return refs
+}
+
 /** `into`, twice the length of `from`, holding `from` twice over. */
-function doubled<T extends Float64Array | Uint32Array>(from: T, into: T): T {
+function doubled<T extends Float64Array>(from: T, into: T): T {
   into.set(from)
   into.set(from, from.length)
   return into

@@ -1,15 +1,16 @@
 import t from 'tap'
-import { changesOfRow, RowWriter } from '../../../agent/metrics/pair-rows.js'
+import { changesOfRow, RowGroup, RowWriter } from '../../../agent/metrics/pair-rows.js'
 
 const T0 = Date.UTC(2026, 11, 4, 12, 0, 0)
 const api = ['api', 'eu-west']
+const orderApi = new RowGroup('order', api)
 
 t.test('a row holds every change in the order written, each with its rule and labels', async (t) => {
   const writer = new RowWriter()
-  writer.change('order', api, 'pending', 1, T0 + 0.25, '7f1c2b9e-3d4a-4c5b-8e6f-0a1b2c3d4e5f')
-  writer.change('payment', [], 'forgotten', 3, 0, 'p')
-  writer.change('order', api, 'completed', 2 ** 40, T0 + 40, 'ordre-é-ü-✓-😀')
-  writer.change('order', ['ünïcode'], 'expired', 4, T0, '')
+  writer.change(orderApi, 'pending', 1, T0 + 0.25, '7f1c2b9e-3d4a-4c5b-8e6f-0a1b2c3d4e5f')
+  writer.change(new RowGroup('payment', []), 'forgotten', 3, 0, 'p')
+  writer.change(orderApi, 'completed', 2 ** 40, T0 + 40, 'ordre-é-ü-✓-😀')
+  writer.change(new RowGroup('order', ['ünïcode']), 'expired', 4, T0, '')
   const { row, newestSeq } = writer.take()!
   t.same(
     [...changesOfRow(row)],
@@ -29,9 +30,9 @@ t.test('a row holds every change in the order written, each with its rule and la
 
 t.test('each row defines the groups it uses, so a row read alone names them', async (t) => {
   const writer = new RowWriter()
-  writer.change('order', api, 'pending', 1, T0, 'a')
+  writer.change(orderApi, 'pending', 1, T0, 'a')
   const first = writer.take()!
-  writer.change('order', api, 'completed', 2, T0 + 1, 'a')
+  writer.change(orderApi, 'completed', 2, T0 + 1, 'a')
   const second = writer.take()!
   t.same([...changesOfRow(second.row)], [[2, 'order', 'a', 'completed', T0 + 1, api]])
   t.same([...changesOfRow(first.row)], [[1, 'order', 'a', 'pending', T0, api]])
@@ -39,8 +40,8 @@ t.test('each row defines the groups it uses, so a row read alone names them', as
 
 t.test('a change restated in its place reads as the later change, and counts as the row\'s newest', async (t) => {
   const writer = new RowWriter()
-  const at = writer.change('order', api, 'pending', 1, T0, 'a')
-  writer.change('order', api, 'pending', 2, T0 + 1, 'b')
+  const at = writer.change(orderApi, 'pending', 1, T0, 'a')
+  writer.change(orderApi, 'pending', 2, T0 + 1, 'b')
   writer.restate(at, 'completed', 3, T0 + 40)
   const { row, newestSeq } = writer.take()!
   t.same([...changesOfRow(row)], [[3, 'order', 'a', 'completed', T0 + 40, api], [2, 'order', 'b', 'pending', T0 + 1, api]])
@@ -50,7 +51,7 @@ t.test('a change restated in its place reads as the later change, and counts as 
 t.test('a row outgrowing the writer\'s buffer is written whole', async (t) => {
   const writer = new RowWriter()
   const keys = Array.from({ length: 5_000 }, (_, i) => `key-${i}-${'x'.repeat(i % 50)}`)
-  keys.forEach((key, i) => writer.change('order', api, 'pending', i + 1, T0 + i, key))
+  keys.forEach((key, i) => writer.change(orderApi, 'pending', i + 1, T0 + i, key))
   const changes = [...changesOfRow(writer.take()!.row)]
   t.equal(changes.length, keys.length)
   t.same(
@@ -78,7 +79,7 @@ t.test('rows of format 1 (groups, each followed by its changes), written by earl
 
 t.test('a row of a format this version does not know, a state it does not know or a group it never defined, is an error', async (t) => {
   const writer = new RowWriter()
-  writer.change('order', [], 'pending', 1, T0, 'k')
+  writer.change(new RowGroup('order', []), 'pending', 1, T0, 'k')
   const { row } = writer.take()!
   t.throws(() => [...changesOfRow(Buffer.concat([Buffer.from([3]), row.subarray(1)]))], /unknown format 3/)
   const badState = Buffer.from(row)

@@ -2,7 +2,7 @@ import t, { type Test } from 'tap'
 import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { LogEvent } from '../../../agent/core/types.js'
+import { shareLabelSet, type LogEvent } from '../../../agent/core/types.js'
 import { AgentMetrics } from '../../../agent/metrics/internal.js'
 import { Store } from '../../../agent/store/store.js'
 import { enforceRetention } from '../../../agent/store/retention.js'
@@ -30,7 +30,7 @@ function earlierStore(path: string, version: number, lastLineId: number | undefi
   return db
 }
 
-const labelsA = Object.freeze({ service: 'auto_executor', level: 'info', event: 'ORDER_SUBMIT' })
+const labelsA = shareLabelSet({ service: 'auto_executor', level: 'info', event: 'ORDER_SUBMIT' })
 function event(n: number, overrides: Partial<LogEvent> = {}): LogEvent {
   return {
     tsMs: 1_767_435_323_000 + n,

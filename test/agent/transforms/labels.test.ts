@@ -1,4 +1,5 @@
 import t from 'tap'
+import { labelSetNumber } from '../../../agent/core/types.js'
 import { AgentMetrics } from '../../../agent/metrics/internal.js'
 import { DEFAULT_EVENT, createLabeller, eventOf, serviceOf } from '../../../agent/transforms/labels.js'
 import { counterValue } from './fixtures/counter.js'
@@ -38,6 +39,19 @@ t.test('label sets hold exactly service, level, event and the static labels, fro
   t.ok(Object.isFrozen(first))
   t.equal(labelsFor('orders', 'info', 'ORDER_PLACED'), first, 'the same triple returns the same object')
   t.not(labelsFor('orders', 'warn', 'ORDER_PLACED'), first, 'another level is another stream')
+})
+
+t.test('each shared label set has a number of its own, which no enumeration of its labels shows', async (t) => {
+  const labelsFor = createLabeller({ maxLabelValues: 100, staticLabels: {}, metrics: new AgentMetrics({ processMetrics: false }) })
+  const first = labelsFor('orders', 'info', 'ORDER_PLACED')
+  const second = labelsFor('orders', 'warn', 'ORDER_PLACED')
+  t.type(labelSetNumber(first), 'number')
+  t.type(labelSetNumber(second), 'number')
+  t.not(labelSetNumber(second), labelSetNumber(first), 'another set, another number')
+  t.equal(labelSetNumber(labelsFor('orders', 'info', 'ORDER_PLACED')), labelSetNumber(first), 'the same set, the same number')
+  t.same(Object.keys(first), ['service', 'level', 'event'], 'not a label')
+  t.equal(JSON.stringify(first), '{"service":"orders","level":"info","event":"ORDER_PLACED"}', 'not in the JSON')
+  t.equal(labelSetNumber({ ...first }), undefined, "a copy is a line's own labels object, with no number")
 })
 
 t.test('service and event overflow to "other" past the cap, counted per label; level is never capped', async (t) => {
