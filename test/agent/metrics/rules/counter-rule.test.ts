@@ -1,4 +1,5 @@
 import t from 'tap'
+import { labelSetNumber } from '../../../../agent/core/types.js'
 import { MetricsConfig } from '../../../../agent/metrics/rules/config.js'
 import { createMetricsEngine } from '../../../../agent/metrics/rules/engine.js'
 import { AgentMetrics } from '../../../../agent/metrics/internal.js'
@@ -68,8 +69,9 @@ t.test('lines of one label set are counted once a batch, exactly as line by line
     return JSON.stringify({ ts: new Date(T0 + i).toISOString(), level, service: services[i % 4], event, status: i % 2 ? 'A' : 'B' })
   })
   const shared = lines.map((text) => transform({ text, readAtMs: T0 }, 'app')!)
-  t.ok(shared.every((event) => Object.isFrozen(event.labels)), 'the transform shares frozen label sets')
+  t.ok(shared.every((event) => labelSetNumber(event.labels) !== undefined), 'the transform shares numbered label sets')
   const ownLabels = shared.map((event) => ({ ...event, labels: { ...event.labels } }))
+  t.ok(ownLabels.every((event) => labelSetNumber(event.labels) === undefined), 'copies are lines\' own labels, counted line by line')
   const config = {
     max_label_values: 3,
     rules: [
