@@ -45,6 +45,11 @@ export interface PairStateDelta {
   liveFrom: number
 }
 
+/** The older of two sequence numbers, either of which may be missing: the oldest live change is what the store keeps from. */
+export function older(a: number | undefined, b: number | undefined): number | undefined {
+  return a === undefined || (b !== undefined && b < a) ? b : a
+}
+
 /** One key of one rule, as a single map key. */
 export const pairId = (rule: string, key: string): string => `${rule}\u0000${key}`
 

@@ -6,7 +6,7 @@
  * there first; a key may also be remembered from an earlier pair (a reused
  * key), and of its remembered entries the newest decides.
  */
-import type { PairEntry, PairJournal, PairState } from './pair-journal.js'
+import { older, type PairEntry, type PairJournal, type PairState } from './pair-journal.js'
 import type { RowGroup } from '../pair-rows.js'
 import { RememberedKeys } from './remembered-keys.js'
 
@@ -155,9 +155,4 @@ export class PendingPairs<Series> {
     }
     return seq
   }
-}
-
-/** The older of two sequence numbers, either of which may be missing. */
-export function older(a: number | undefined, b: number | undefined): number | undefined {
-  return a === undefined || (b !== undefined && b < a) ? b : a
 }

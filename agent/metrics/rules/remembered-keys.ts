@@ -64,8 +64,9 @@ export class RememberedKeys<Series> {
     if (this.head === this.tail) return undefined
     const slot = this.head++
     const entry = this.entryAt(slot)
-    this.keys[slot & (this.keys.length - 1)] = undefined
-    this.series[slot & (this.keys.length - 1)] = undefined
+    const at = slot & (this.keys.length - 1)
+    this.keys[at] = undefined
+    this.series[at] = undefined
     // Only when the map holds this very slot: a newer entry of the key keeps its own.
     if (slot < this.indexedTo && this.slotOf.get(entry.key) === slot) this.slotOf.delete(entry.key)
     return entry
