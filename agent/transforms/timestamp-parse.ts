@@ -86,6 +86,13 @@ function digitsAt(text: string, at: number, count: number): number {
   return value
 }
 
+/**
+ * Nanoseconds in one unit of an n-digit fraction (n from 1 to 9; digits past
+ * the 9th are ignored): `10 ** (9 - n)` called V8's pow on every line, 2 % of
+ * the agent's CPU (`perf`, README "Performance").
+ */
+const NS_PER_FRACTION_UNIT = [1e9, 1e8, 1e7, 1e6, 1e5, 1e4, 1e3, 100, 10, 1]
+
 /** The last `YYYY-MM-DDThh` parsed and its start in ms (UTC): consecutive lines mostly share their hour, and Date.UTC was a third of a parse. */
 let lastHour = ''
 let lastHourMs = 0
@@ -136,7 +143,7 @@ export function parseIso8601(text: string, into: Instant): boolean {
       if (i - first < 9) fractionNs = fractionNs * 10 + code - 48
     }
     if (i === first) return false
-    fractionNs *= 10 ** Math.max(0, 9 - (i - first))
+    fractionNs *= NS_PER_FRACTION_UNIT[Math.min(9, i - first)]!
   }
   let offsetMinutes = 0
   const zone = text.charCodeAt(i)
