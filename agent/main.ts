@@ -17,6 +17,7 @@ import { AgentMetrics } from './metrics/internal.js'
 import { createPluginsOnlyAgent, isPluginsOnly } from './plugins-agent.js'
 import { createPluginHost } from './plugins/host.js'
 import { LOKI_ENV_HELP } from './sinks/loki/env-help.js'
+import { endStartUpTiering } from './cli/start-up-tiering.js'
 
 export const agentCommand = defineCommand({
   name: 'agent',
@@ -24,7 +25,7 @@ export const agentCommand = defineCommand({
   flags: AGENT_FLAGS,
   env: {
     ...LOKI_ENV_HELP,
-    NODE_OPTIONS: 'node flags when started as "node dist/agent/cli/threadline.js": pass the shebang\'s --max-semi-space-size=4 --max-old-space-size=1536 --v8-pool-size=1 (and set MALLOC_ARENA_MAX=2)',
+    NODE_OPTIONS: 'node flags when started as "node dist/agent/cli/threadline.js": pass the shebang\'s --max-semi-space-size=4 --max-old-space-size=1536 --v8-pool-size=1 --interrupt-budget=1081344 (and set MALLOC_ARENA_MAX=2)',
   },
   examples: [
     'threadline agent --tail "/var/log/quantum/*.log" --service auto_executor --loki-url http://127.0.0.1:3100',
@@ -52,6 +53,8 @@ async function runAgent(flags: AgentFlags): Promise<number> {
 
   const log = pino({ name: 'threadline-agent', base: { pid: process.pid } }, pino.destination({ fd: 2, sync: true }))
   const agent = await createAgentFor(loaded, log)
+  // Every module the agent runs on is loaded: from here on V8 optimises at its usual pace.
+  endStartUpTiering()
   try {
     await agent.start()
   } catch (error) {
