@@ -15,7 +15,7 @@ t.test("the default given back is this node's V8 default, and the shebang starts
   t.ok(shebang.split(' ').includes(START_UP_FLAG), shebang)
 })
 
-t.test('only the start-up budget is given back: any other budget is the operator's and stays', async (t) => {
+t.test("only the start-up budget is given back: any other budget is the operator's and stays", async (t) => {
   t.equal(endStartUpTiering([], ''), false, 'no budget given')
   t.equal(endStartUpTiering(['--interrupt-budget=1000'], '--interrupt-budget=2000'), false, "the operator's own")
   t.equal(endStartUpTiering(['--v8-pool-size=1', START_UP_FLAG], ''), true, 'on the command line (the shebang)')
