@@ -72,7 +72,7 @@ t.test('ISO-8601 with fractions up to 9 digits and offsets', async (t) => {
 t.test('ISO-8601 fractions of every length scale to the same nanoseconds', async (t) => {
   const digits = '987654321987'
   for (let length = 1; length <= digits.length; length++) {
-    const fractionNs = Number(digits.slice(0, 9).padEnd(9, '0').slice(0, Math.min(length, 9)).padEnd(9, '0'))
+    const fractionNs = Number(digits.slice(0, Math.min(length, 9)).padEnd(9, '0'))
     const expected = { ms: MS - 678 + Math.floor(fractionNs / 1e6), nanos: fractionNs % 1e6 }
     t.same(parsed(`2024-01-02T03:04:05.${digits.slice(0, length)}Z`), expected, `${length} digits`)
   }
