@@ -231,3 +231,28 @@ t.test('after a restart, changes are numbered after everything stored, a forgott
   t.doesNotThrow(() => db.transaction(() => store.apply(delta))(), 'no sequence number is given twice')
   t.same(store.load().map((e) => [e.key, e.state]), [['a', 'pending'], ['b', 'pending']], "b's new start outranks its older forgetting")
 })
+
+t.test('keys of any text are forgotten in the store as they were written, once remember_for has passed', async (t) => {
+  const db = new Database(tempDb(t))
+  const store = new PairStateStore(db)
+  const engine = createMetricsEngine(MetricsConfig.parse({}))
+  const commit = () => db.transaction(pairChangesToCommit(engine, store))()
+  const keys = ['ordre-é', '注文-42', 'emoji-🚀']
+  engine.observe(keys.flatMap((key, i) => [
+    logEvent(T0 + i, { event: 'ORDER_SUBMIT', correlationId: key, service: 'orders' }),
+    logEvent(T0 + 10 + i, { event: 'ORDER_RESPONSE', correlationId: key, service: 'orders' }),
+  ]))
+  commit()
+  t.same(store.load().map((e) => [e.key, e.state]), keys.map((key) => [key, 'completed']), 'remembered as completed')
+
+  // remember_for is 10 minutes by default: a line 11 minutes on moves the line clock past it.
+  engine.observe([logEvent(T0 + 11 * 60_000, { event: 'LOG', service: 'orders' })])
+  const delta = engine.takeStateDelta()
+  t.same(
+    [...changesOfRow(delta.row!)].map(([, , key, state]) => [key, state]),
+    keys.map((key) => [key, 'forgotten']),
+    'each key forgotten as it was written',
+  )
+  db.transaction(() => store.apply(delta))()
+  t.same(store.load(), [], 'nothing is left to restore')
+})
