@@ -159,6 +159,15 @@ t.test('past max_pending the oldest start is evicted and counted unanswered', as
   t.equal(await count('completed_total'), 1)
 })
 
+t.test('at max_pending a duplicate start evicts nothing', async (t) => {
+  const { engine, count } = pairEngine({ max_pending: 2 })
+  engine.observe([submit('a', 0), submit('b', 1), submit('a', 2)])
+  t.equal(await count('duplicate_starts_total'), 1)
+  t.equal(await count('unanswered_total', { reason: 'evicted' }), 0, 'the oldest stays')
+  engine.observe([respond('a', 50), respond('b', 60)])
+  t.equal(await count('completed_total'), 2, 'both pending starts are answered')
+})
+
 t.test('finished keys are forgotten after remember_for: a later end is an orphan', async (t) => {
   const { engine, count } = pairEngine({ remember_for: '1m' })
   engine.observe([submit('a', 0), respond('a', 10), submit('b', 20), noise(31_000)])
