@@ -238,10 +238,12 @@ t.test('keys of any text are forgotten in the store as they were written, once r
   const engine = createMetricsEngine(MetricsConfig.parse({}))
   const commit = () => db.transaction(pairChangesToCommit(engine, store))()
   const keys = ['ordre-é', '注文-42', 'emoji-🚀']
-  engine.observe(keys.flatMap((key, i) => [
-    logEvent(T0 + i, { event: 'ORDER_SUBMIT', correlationId: key, service: 'orders' }),
-    logEvent(T0 + 10 + i, { event: 'ORDER_RESPONSE', correlationId: key, service: 'orders' }),
-  ]))
+  engine.observe(
+    keys.flatMap((key, i) => [
+      logEvent(T0 + i, { event: 'ORDER_SUBMIT', correlationId: key, service: 'orders' }),
+      logEvent(T0 + 10 + i, { event: 'ORDER_RESPONSE', correlationId: key, service: 'orders' }),
+    ]),
+  )
   commit()
   t.same(store.load().map((e) => [e.key, e.state]), keys.map((key) => [key, 'completed']), 'remembered as completed')
 
