@@ -25,7 +25,7 @@ export const agentCommand = defineCommand({
   flags: AGENT_FLAGS,
   env: {
     ...LOKI_ENV_HELP,
-    NODE_OPTIONS: `node flags when started as "node dist/agent/cli/threadline.js": pass the shebang's --max-semi-space-size=4 --max-old-space-size=1536 --v8-pool-size=1 ${START_UP_FLAG} (and set MALLOC_ARENA_MAX=2)`,
+    NODE_OPTIONS: `node flags when started as "node dist/agent/cli/threadline.js": pass the shebang's --max-semi-space-size=4 --max-old-space-size=1536 --v8-pool-size=1 ${START_UP_FLAG} --no-incremental-marking-task (and set MALLOC_ARENA_MAX=2)`,
   },
   examples: [
     'threadline agent --tail "/var/log/quantum/*.log" --service auto_executor --loki-url http://127.0.0.1:3100',

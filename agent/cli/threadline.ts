@@ -1,4 +1,4 @@
-#!/usr/bin/env -S MALLOC_ARENA_MAX=2 node --max-semi-space-size=4 --max-old-space-size=1536 --v8-pool-size=1 --interrupt-budget=1081344
+#!/usr/bin/env -S MALLOC_ARENA_MAX=2 node --max-semi-space-size=4 --max-old-space-size=1536 --v8-pool-size=1 --interrupt-budget=1081344 --no-incremental-marking-task
 /**
  * The `threadline` command: dispatches to its subcommands.
  *
