@@ -43,6 +43,8 @@ t.test('the built executable runs through its shebang, with the node flags it se
   const direct = spawnSync(CLI, ['agent', '--help'], { encoding: 'utf8', env })
   t.equal(direct.status, 0, `executable bit and shebang work: ${direct.error ?? direct.stderr}`)
   t.match(direct.stdout, /usage: threadline agent/)
+  // The help for starting node by hand lists the same flags, so the two cannot drift apart.
+  t.ok(direct.stdout.replace(/\s+/g, ' ').includes(`pass the shebang's ${flags.join(' ')} (and set MALLOC_ARENA_MAX=2)`), 'NODE_OPTIONS help names the shebang\'s flags')
 })
 
 t.test('bad flags and unknown commands exit 2 with a did-you-mean; --help exits 0', async (t) => {
