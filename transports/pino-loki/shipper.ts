@@ -168,13 +168,17 @@ export function createLokiShipper(options: LokiShipperOptions): LokiShipper {
         break
       }
     }
-    pumping = undefined
-    if (pending.length > 0) schedule()
-    for (const wake of wakers.splice(0)) wake()
   }
 
+  // The bookkeeping waits for pump() to settle: a pump that finds nothing due returns at once, and clearing
+  // `pumping` inside it would come before kick() stored it, leaving a settled promise that stops all shipping.
   function kick(): void {
-    pumping ??= pump()
+    if (pumping) return
+    pumping = pump().finally(() => {
+      pumping = undefined
+      if (pending.length > 0) schedule()
+      for (const wake of wakers.splice(0)) wake()
+    })
   }
 
   function schedule(): void {

@@ -103,6 +103,27 @@ t.test('a process that exits right after logging: all arrive (natural end and pr
   }
 })
 
+t.test('a batch timer that fires before its wait is up by the wall clock does not stop the shipping', async (t) => {
+  // Timers run on the monotonic clock and the wait is measured with Date.now(): the two differ by rounding,
+  // and a wall clock stepped back (NTP) makes the gap as long as the step. Holding Date.now() still stands for both.
+  const loki = await startLokiDouble()
+  t.teardown(() => loki.stop())
+  const realNow = Date.now
+  const heldAt = realNow()
+  Date.now = () => heldAt
+  t.teardown(() => void (Date.now = realNow))
+  const shipper = createLokiShipper({ url: loki.url, batch: { maxWaitMs: 20 }, retry: FAST_RETRY })
+  shipper.write(JSON.stringify({ level: 'info', service: 's', n: 1 }))
+  await new Promise((resolve) => setTimeout(resolve, 100))
+  t.equal(loki.count(), 0, 'not due by the wall clock: nothing sent yet')
+  Date.now = realNow
+  t.equal(await waitForCount(loki, 1, 5000), 1, 'sent once the wait is up by the wall clock')
+  shipper.write(JSON.stringify({ level: 'info', service: 's', n: 2 }))
+  await shipper.flush()
+  t.same(loki.lines().map((line) => JSON.parse(line).n), [1, 2], 'later lines and flush() still work')
+  await shipper.close()
+})
+
 t.test('the bounded buffer drops the oldest lines, counts and reports them', async (t) => {
   const loki = await startLokiDouble()
   t.teardown(() => loki.stop())
