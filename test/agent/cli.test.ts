@@ -45,6 +45,10 @@ t.test('the built executable runs through its shebang, with the node flags it se
   t.match(direct.stdout, /usage: threadline agent/)
   // The help for starting node by hand lists the same flags, so the two cannot drift apart.
   t.ok(direct.stdout.replace(/\s+/g, ' ').includes(`pass the shebang's ${flags.join(' ')} (and set MALLOC_ARENA_MAX=2)`), 'NODE_OPTIONS help names the shebang\'s flags')
+  // The README lists them twice too: where it says what the shebang starts node with, and in its NODE_OPTIONS line.
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8')
+  t.ok(readme.includes(`its shebang starts node with \`${flags.join(' ')}\``), "the README's flag list is the shebang's")
+  t.ok(readme.includes(`NODE_OPTIONS="${flags.join(' ')}"`), "the README's NODE_OPTIONS line is the shebang's flags")
 })
 
 t.test('bad flags and unknown commands exit 2 with a did-you-mean; --help exits 0', async (t) => {
