@@ -3,7 +3,7 @@
  * The `threadline` command: dispatches to its subcommands.
  *
  * Node flags for a sidecar, each measured on the 500,000-line catch-up
- * (README, "Performance"). Young generation at 3 × 4 MB: V8 otherwise grows
+ * (bench/PERFORMANCE-LOG.md). Young generation at 3 × 4 MB: V8 otherwise grows
  * it to 32 MB. Lines waiting for their push are row bytes outside V8's heap,
  * so few objects outlive a scavenge and a small young generation costs no
  * CPU (6 MB: the same CPU per line, +9 MB peak). Old generation capped at

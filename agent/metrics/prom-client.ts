@@ -3,7 +3,7 @@
  * prom-client's index loads all of it: the pushgateway client, the cluster
  * aggregator, summaries and every default metric, and with them
  * `@opentelemetry/api` (52 files). Measured: `require('prom-client')` +11.2 MB
- * RSS over a bare node, these four +0.5 MB (README, "Performance"). The
+ * RSS over a bare node, these four +0.5 MB (bench/PERFORMANCE-LOG.md). The
  * classes are the index's own (the same files), so a Registry from either
  * import holds metrics from the other.
  */

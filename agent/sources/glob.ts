@@ -12,7 +12,7 @@
  * it, is one stat a poll rather than a walk of its directory with every
  * pattern compiled again (tinyglobby compiles on each call): the walk, four
  * times a second, kept picomatch and node's path code hot in an agent that
- * had nothing to read (README, "Performance"). The two libraries load with
+ * had nothing to read (bench/PERFORMANCE-LOG.md). The two libraries load with
  * the first pattern that has glob syntax or an exclude: an agent tailing
  * named files does without them, and their code, at idle.
  */

@@ -1,7 +1,7 @@
 /**
  * Every source type, registered explicitly (no self-registration on import),
  * each loaded when a config names it: the docker, journald and stdin sources
- * are 0.6–0.9 MB of RSS an agent tailing files never uses (README, "Performance").
+ * are 0.6–0.9 MB of RSS an agent tailing files never uses (bench/PERFORMANCE-LOG.md).
  */
 import type { LazyRegistry } from '../core/lazy-registry.js'
 import type { SourceDefinition } from '../core/types.js'

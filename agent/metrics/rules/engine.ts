@@ -79,7 +79,7 @@ function rulesByEvent(rules: ReadonlyArray<{ rule: LineRule; events: ReadonlySet
 
 /** The lines of one batch sharing one label set: the first of them, how many, the rules of their event, and the batch they were counted in. */
 interface LabelSetLines {
-  /** Undefined once the batch is counted: a set kept one of each batch's lines alive into the next (README, "Performance"). */
+  /** Undefined once the batch is counted: a set kept one of each batch's lines alive into the next (bench/PERFORMANCE-LOG.md). */
   event: LogEvent | undefined
   lines: number
   rules: EventRules

@@ -9,7 +9,7 @@
  * that found no pending start (late, duplicate or orphan: rare). Keeping
  * that map as every pair completed, and looking each new start up in it,
  * were two random reads of a 40,000-key table per order, a third of what the
- * default metrics cost the agent (README, "Performance"). So a key may be
+ * default metrics cost the agent (bench/PERFORMANCE-LOG.md). So a key may be
  * held twice (a key reused while its old pair is remembered); a lookup
  * answers with its newest entry, and the older one leaves when its turn comes.
  */
