@@ -2,7 +2,7 @@
  * Every exporter plugin, registered explicitly (nothing registers itself on
  * import), each loaded when a config names it: the plugins and their Redis
  * reader are 0.6–0.9 MB of RSS a log agent without plugins never uses
- * (README, "Performance").
+ * (bench/PERFORMANCE-LOG.md).
  */
 import type { LazyRegistry } from '../core/lazy-registry.js'
 import type { PluginDefinition } from './define.js'
