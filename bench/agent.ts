@@ -19,7 +19,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
 import { tailingAgentYaml } from '../test/support/agent-process.js'
 import { writeLogFile } from '../test/support/log-generator.js'
-import { median } from './measure.js'
+import { median, medianInterval } from './measure.js'
 import { ownCpuSeconds, processCpuSeconds, processRssMb } from './process-stats.js'
 import type { BenchResult } from './result.js'
 
@@ -191,6 +191,14 @@ export async function run(): Promise<BenchResult[]> {
     const versusParse = median(versusParseByRound)
     const onVersusOff = median(onVersusOffByRound)
     const each = (ratios: number[]) => `rounds ${ratios.map((ratio) => ratio.toFixed(2)).join(' ')}`
+    // Where the median could be, given the rounds' spread: a run whose interval straddles the bound decides nothing on its own.
+    const spread = (ratios: number[], bound: number) => {
+      const interval = medianInterval(ratios)
+      if (interval === undefined) return ''
+      const { low, high, coverage } = interval
+      const decides = high <= bound ? 'met' : low > bound ? 'missed' : `straddles ${bound}: undecided by this run`
+      return `; the median within ${low.toFixed(3)}–${high.toFixed(3)} at ${Math.floor(coverage * 100)} % confidence (sign test), ${decides}`
+    }
     const med = (pick: (r: (typeof rounds)[number]) => number) => median(rounds.map(pick))
     const peakRss = Math.max(...rounds.flatMap((r) => [r.on.peakRssMb, r.off.peakRssMb]))
     const peakOn = Math.max(...rounds.map((r) => r.on.peakRssMb))
@@ -202,14 +210,14 @@ export async function run(): Promise<BenchResult[]> {
         ratio: versusParse,
         target: `<= ${TARGETS.versusParse}`,
         met: versusParse <= TARGETS.versusParse,
-        details: `${of} (${each(versusParseByRound)}); medians: agent ${us(med((r) => r.on.cpuUsPerLine))}, JSON.parse ${us(med((r) => r.parse.cpuUsPerLine))}`,
+        details: `${of} (${each(versusParseByRound)}${spread(versusParseByRound, TARGETS.versusParse)}); medians: agent ${us(med((r) => r.on.cpuUsPerLine))}, JSON.parse ${us(med((r) => r.parse.cpuUsPerLine))}`,
       },
       {
         name: 'agent CPU per line with default metrics / with metrics off',
         ratio: onVersusOff,
         target: `<= ${TARGETS.metricsOverhead}`,
         met: onVersusOff <= TARGETS.metricsOverhead,
-        details: `${of} (${each(onVersusOffByRound)}); medians: on ${us(med((r) => r.on.cpuUsPerLine))}, off ${us(med((r) => r.off.cpuUsPerLine))}`,
+        details: `${of} (${each(onVersusOffByRound)}${spread(onVersusOffByRound, TARGETS.metricsOverhead)}); medians: on ${us(med((r) => r.on.cpuUsPerLine))}, off ${us(med((r) => r.off.cpuUsPerLine))}`,
       },
       {
         name: `agent peak RSS during the catch-up (MB) / ${TARGETS.peakRssMb} MB`,

@@ -25,3 +25,35 @@ export function median(values: readonly number[]): number {
   const mid = sorted.length >> 1
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
 }
+
+/** An interval the true median lies in with at least `coverage`, and the coverage it has. */
+export interface MedianInterval {
+  low: number
+  high: number
+  coverage: number
+}
+
+/**
+ * The distribution-free interval for a median (the sign test's): between the
+ * k-th smallest and the k-th largest of n values, which holds the median
+ * with probability 1 − 2·P(Binomial(n, ½) ≤ k − 1), whatever the noise's
+ * shape. The narrowest one with at least `minCoverage`; undefined when even
+ * the smallest and largest values do not reach it (too few rounds). On these
+ * shared machines a round's on ÷ off moved ±15 %, so a bench run says where
+ * its median could be, not only where it fell.
+ */
+export function medianInterval(values: readonly number[], minCoverage = 0.9): MedianInterval | undefined {
+  const sorted = [...values].sort((a, b) => a - b)
+  const n = sorted.length
+  let found: MedianInterval | undefined
+  let below = 0 // P(Binomial(n, ½) ≤ k − 1), summed as k grows
+  let term = 2 ** -n // P(Binomial(n, ½) = k − 1)
+  for (let k = 1; 2 * k <= n + 1; k++) {
+    below += term
+    const coverage = 1 - 2 * below
+    if (coverage < minCoverage) break
+    found = { low: sorted[k - 1]!, high: sorted[n - k]!, coverage }
+    term = (term * (n - k + 1)) / k
+  }
+  return found
+}
