@@ -12,7 +12,7 @@
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { appendFileSync, copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -20,7 +20,7 @@ import { fileURLToPath } from 'node:url'
 import { tailingAgentYaml } from '../test/support/agent-process.js'
 import { writeLogFile } from '../test/support/log-generator.js'
 import { median, medianInterval } from './measure.js'
-import { ownCpuSeconds, processCpuSeconds, processRssMb } from './process-stats.js'
+import { ownCpuSeconds, processRssMb, threadCpuSeconds } from './process-stats.js'
 import type { BenchResult } from './result.js'
 
 const LINES = Number(process.env.BENCH_AGENT_LINES ?? 500_000)
@@ -98,11 +98,11 @@ interface RunningAgent {
   stop(): Promise<void>
 }
 
-/** Starts the executable on `yaml`; resolves once it logged "agent started". */
-async function startAgent(dir: string, yaml: string): Promise<RunningAgent> {
+/** Starts the executable (`cli`: this build's, or another build's for a comparison) on `yaml`; resolves once it logged "agent started". */
+async function startAgent(dir: string, yaml: string, cli = CLI): Promise<RunningAgent> {
   const config = join(dir, 'agent.yaml')
   writeFileSync(config, yaml)
-  const child = spawn(CLI, ['agent', '--config', config], { stdio: ['ignore', 'ignore', 'pipe'] })
+  const child = spawn(cli, ['agent', '--config', config], { stdio: ['ignore', 'ignore', 'pipe'] })
   let stderr = ''
   await new Promise<void>((resolve, reject) => {
     child.stderr!.on('data', (chunk: Buffer) => {
@@ -121,29 +121,65 @@ async function startAgent(dir: string, yaml: string): Promise<RunningAgent> {
   }
 }
 
-interface CatchUp extends Pass {
-  peakRssMb: number
+export interface CatchUpOptions {
+  /** Tailed from its beginning. */
+  logFile: string
+  lines: number
+  /** Config appended to the tailing agent's: its `metrics` section. */
+  extra: string
+  /** The `threadline` executable; another build's to compare builds (bench/compare.ts). */
+  cli?: string
+  /**
+   * Steady state instead of the catch-up: once `lines` have shipped, this
+   * file's lines are appended to a copy of `logFile` and they are what is
+   * measured, V8's compiling long done.
+   */
+  then?: { logFile: string; lines: number }
 }
 
-/** The agent from "agent started" to the double holding every line: CPU per line, rate, peak RSS. */
-async function catchUp(logFile: string, metricsOn: boolean): Promise<CatchUp> {
+export interface CatchUp extends Pass {
+  peakRssMb: number
+  /** CPU seconds of the agent's main thread, and of all its other threads (V8's helpers, libuv's pool). */
+  mainCpuSeconds: number
+  otherCpuSeconds: number
+}
+
+/** The agent from "agent started" (or from the end of the first file, with `then`) to the double holding every line: CPU, rate, peak RSS. */
+export async function catchUp({ logFile, lines, extra, cli, then }: CatchUpOptions): Promise<CatchUp> {
   const dir = mkdtempSync(join(tmpdir(), 'threadline-bench-'))
   const loki = await startLokiDoubleProcess()
   try {
-    const yaml = tailingAgentYaml({ dir, include: logFile, lokiUrl: loki.url, extra: `metrics: { defaults: ${metricsOn} }` })
-    const agent = await startAgent(dir, yaml)
+    const tailed = then === undefined ? logFile : join(dir, 'tailed.log')
+    if (then !== undefined) copyFileSync(logFile, tailed)
+    const agent = await startAgent(dir, tailingAgentYaml({ dir, include: tailed, lokiUrl: loki.url, extra }), cli)
     const pid = agent.child.pid!
-    const cpuAtStart = processCpuSeconds(pid)
-    const started = process.hrtime.bigint()
-    while ((await loki.count()) < LINES) {
-      if (agent.child.exitCode !== null) throw new Error(`agent exited early: ${agent.stderr()}`)
-      await sleep(20)
+    const shipped = async (count: number) => {
+      while ((await loki.count()) < count) {
+        if (agent.child.exitCode !== null) throw new Error(`agent exited early: ${agent.stderr()}`)
+        await sleep(20)
+      }
     }
+    if (then !== undefined) {
+      await shipped(lines)
+      appendFileSync(tailed, readFileSync(then.logFile))
+    }
+    const measured = then?.lines ?? lines
+    const threadsAtStart = threadCpuSeconds(pid)
+    const started = process.hrtime.bigint()
+    await shipped(lines + (then?.lines ?? 0))
     const seconds = Number(process.hrtime.bigint() - started) / 1e9
-    const cpuSeconds = processCpuSeconds(pid) - cpuAtStart
+    const threads = threadCpuSeconds(pid)
+    const mainCpuSeconds = threads.main - threadsAtStart.main
+    const otherCpuSeconds = threads.others - threadsAtStart.others
     const { peakMb } = processRssMb(pid)
     await agent.stop()
-    return { cpuUsPerLine: (cpuSeconds * 1e6) / LINES, linesPerSecond: LINES / seconds, peakRssMb: peakMb }
+    return {
+      cpuUsPerLine: ((mainCpuSeconds + otherCpuSeconds) * 1e6) / measured,
+      linesPerSecond: measured / seconds,
+      peakRssMb: peakMb,
+      mainCpuSeconds,
+      otherCpuSeconds,
+    }
   } finally {
     await loki.stop()
     rmSync(dir, { recursive: true, force: true })
@@ -181,7 +217,9 @@ export async function run(): Promise<BenchResult[]> {
     for (let round = 0; round < ROUNDS; round++) {
       const parse = jsonParsePass(logFile)
       const runs: Partial<Record<'on' | 'off', CatchUp>> = {}
-      for (const metricsOn of round % 2 === 0 ? [true, false] : [false, true]) runs[metricsOn ? 'on' : 'off'] = await catchUp(logFile, metricsOn)
+      for (const metricsOn of round % 2 === 0 ? [true, false] : [false, true]) {
+        runs[metricsOn ? 'on' : 'off'] = await catchUp({ logFile, lines: LINES, extra: `metrics: { defaults: ${metricsOn} }` })
+      }
       rounds.push({ parse, on: runs.on!, off: runs.off! })
     }
     const idleMb = await idleRssMb()

@@ -1,7 +1,7 @@
 /**
- * What the agent benchmark reads of a child process from /proc: CPU time of
+ * What the agent benchmarks read of a child process from /proc: CPU time of
  * every thread it ever had (utime + stime in /proc/<pid>/stat include exited
- * threads), and its resident set now and at its peak.
+ * threads), of its main thread apart, and its resident set now and at its peak.
  */
 import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
@@ -11,7 +11,21 @@ const TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK'], { encoding:
 
 /** User + system CPU seconds of the whole process, all threads. */
 export function processCpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+  return cpuSecondsOf(`/proc/${pid}/stat`)
+}
+
+/**
+ * User + system CPU seconds of the process's main thread (its thread id is
+ * the process id), and of all its other threads together, exited ones
+ * included: V8's helper threads (collection, compiling) and libuv's pool.
+ */
+export function threadCpuSeconds(pid: number): { main: number; others: number } {
+  const main = cpuSecondsOf(`/proc/${pid}/task/${pid}/stat`)
+  return { main, others: processCpuSeconds(pid) - main }
+}
+
+function cpuSecondsOf(statPath: string): number {
+  const stat = readFileSync(statPath, 'utf8')
   // Fields after the command name, which is in parentheses and may hold spaces: state is field 3, utime 14, stime 15.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
   return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND
