@@ -19,7 +19,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
 import { tailingAgentYaml } from '../test/support/agent-process.js'
 import { writeLogFile } from '../test/support/log-generator.js'
-import { median, medianInterval } from './measure.js'
+import { intervalText, median, medianInterval } from './measure.js'
 import { ownCpuSeconds, processRssMb, threadCpuSeconds } from './process-stats.js'
 import type { BenchResult } from './result.js'
 
@@ -121,6 +121,11 @@ async function startAgent(dir: string, yaml: string, cli = CLI): Promise<Running
   }
 }
 
+/** The config section for the default rules, on or off: what the bench compares. */
+export function defaultMetrics(on: boolean): string {
+  return `metrics: { defaults: ${on} }`
+}
+
 export interface CatchUpOptions {
   /** Tailed from its beginning. */
   logFile: string
@@ -218,7 +223,7 @@ export async function run(): Promise<BenchResult[]> {
       const parse = jsonParsePass(logFile)
       const runs: Partial<Record<'on' | 'off', CatchUp>> = {}
       for (const metricsOn of round % 2 === 0 ? [true, false] : [false, true]) {
-        runs[metricsOn ? 'on' : 'off'] = await catchUp({ logFile, lines: LINES, extra: `metrics: { defaults: ${metricsOn} }` })
+        runs[metricsOn ? 'on' : 'off'] = await catchUp({ logFile, lines: LINES, extra: defaultMetrics(metricsOn) })
       }
       rounds.push({ parse, on: runs.on!, off: runs.off! })
     }
@@ -233,9 +238,8 @@ export async function run(): Promise<BenchResult[]> {
     const spread = (ratios: number[], bound: number) => {
       const interval = medianInterval(ratios)
       if (interval === undefined) return ''
-      const { low, high, coverage } = interval
-      const decides = high <= bound ? 'met' : low > bound ? 'missed' : `straddles ${bound}: undecided by this run`
-      return `; the median within ${low.toFixed(3)}–${high.toFixed(3)} at ${Math.floor(coverage * 100)} % confidence (sign test), ${decides}`
+      const decides = interval.high <= bound ? 'met' : interval.low > bound ? 'missed' : `straddles ${bound}: undecided by this run`
+      return `; the median ${intervalText(interval)}, ${decides}`
     }
     const med = (pick: (r: (typeof rounds)[number]) => number) => median(rounds.map(pick))
     const peakRss = Math.max(...rounds.flatMap((r) => [r.on.peakRssMb, r.off.peakRssMb]))

@@ -18,8 +18,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { writeLogFile } from '../test/support/log-generator.js'
-import { catchUp, type CatchUp } from './agent.js'
-import { median, medianInterval } from './measure.js'
+import { catchUp, defaultMetrics, type CatchUp } from './agent.js'
+import { intervalText, median, medianInterval } from './measure.js'
 
 const ROUNDS = Number(process.env.BENCH_COMPARE_ROUNDS ?? 6)
 const LINES = Number(process.env.BENCH_COMPARE_LINES ?? 500_000)
@@ -35,7 +35,7 @@ function variantOf(argument: string): Variant {
   const match = /^([^=]+)=([^:]+)(?::(.+))?$/.exec(argument)
   if (match === null) throw new Error(`expected <name>=<build dir>[:on|off|<metrics yaml>], got ${JSON.stringify(argument)}`)
   const [, name, build, metrics = 'on'] = match
-  const extra = metrics === 'on' || metrics === 'off' ? `metrics: { defaults: ${metrics === 'on'} }` : readFileSync(metrics, 'utf8')
+  const extra = metrics === 'on' || metrics === 'off' ? defaultMetrics(metrics === 'on') : readFileSync(metrics, 'utf8')
   return { name: name!, cli: resolve(build!, 'agent/cli/threadline.js'), extra }
 }
 
@@ -80,7 +80,7 @@ try {
     if (i > 0) {
       const ratios = runs[i]!.map((run, round) => run.cpuUsPerLine / runs[0]![round]!.cpuUsPerLine)
       const interval = medianInterval(ratios)
-      const within = interval === undefined ? '' : `, within ${interval.low.toFixed(3)}–${interval.high.toFixed(3)} at ${Math.floor(interval.coverage * 100)} %`
+      const within = interval === undefined ? '' : `, ${intervalText(interval)}`
       against = `; ÷ ${first!.name} ${median(ratios).toFixed(3)}${within} (rounds ${ratios.map((r) => r.toFixed(3)).join(' ')})`
     }
     console.log(`${v.name}: ${med((r) => r.cpuUsPerLine).toFixed(2)} µs/line, main ${med((r) => r.mainCpuSeconds).toFixed(3)} s, others ${med((r) => r.otherCpuSeconds).toFixed(3)} s${against}`)

@@ -57,3 +57,8 @@ export function medianInterval(values: readonly number[], minCoverage = 0.9): Me
   }
   return found
 }
+
+/** An interval as the benchmarks print it: "within 1.039–1.149 at 95 % confidence (sign test)". */
+export function intervalText({ low, high, coverage }: MedianInterval): string {
+  return `within ${low.toFixed(3)}–${high.toFixed(3)} at ${Math.floor(coverage * 100)} % confidence (sign test)`
+}

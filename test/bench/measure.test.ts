@@ -1,5 +1,5 @@
 import t from 'tap'
-import { median, medianInterval } from '../../bench/measure.js'
+import { intervalText, median, medianInterval } from '../../bench/measure.js'
 
 t.test('median: the middle value, or the mean of the two middle ones', async (t) => {
   t.equal(median([3, 1, 2]), 2)
@@ -25,4 +25,8 @@ t.test('medianInterval: too few rounds for the coverage give none', async (t) =>
   // Four values: even the smallest and largest hold the median only 1 − 2/16 = 87.5 % of the time.
   t.equal(medianInterval([1, 2, 3, 4]), undefined)
   t.same(medianInterval([1, 2, 3, 4], 0.85), { low: 1, high: 4, coverage: 0.875 })
+})
+
+t.test('intervalText: the interval as the benchmarks print it', async (t) => {
+  t.equal(intervalText({ low: 1.0391, high: 1.1494, coverage: 0.9567 }), 'within 1.039–1.149 at 95 % confidence (sign test)')
 })
