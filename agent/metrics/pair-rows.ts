@@ -4,36 +4,59 @@
  * (`RowWriter`), so a batch's changes cost no object each, no map to
  * coalesce them and no pass to encode them (README, "Performance"):
  *
- * - byte 0: the format, 2;
+ * - byte 0: the format, 3;
  * - then records: a group (`G`, its rule and label values, as UTF-8 with a
  *   u32 length, a u16 count before the values), numbered from 0 in the row
- *   the first time a change of it is written there; or a change (its state
- *   as one letter, the u32 number of its group, its sequence number and
- *   time as float64, its key as UTF-8 with a u32 length).
+ *   the first time a change of it is written there; a change (its state as
+ *   one letter, the u32 number of its group, its sequence number and time as
+ *   float64, then its key: as UTF-8 with a u32 length, or, when the key is a
+ *   lower-case UUID and the letter has its high bit set, as the UUID's 16
+ *   bytes); or a forgetting (`F`, its sequence number and the number of the
+ *   change it forgets, as float64).
  *
  * A start completed in the batch that opened it is written once, its record
  * restated in place (`restate`); any other later change of a key follows its
- * earlier one, and the log is folded by sequence number when it loads. Rows
- * of format 1 (groups each followed by their changes) and of the JSON
- * formats before it, written by earlier versions, still load.
+ * earlier one, and the log is folded by sequence number when it loads. A
+ * forgetting names the change it forgets by number, not by key: the change a
+ * memory drops is always its key's newest when it was made, so a later
+ * change of the key outlives it. Rows of formats 2 and 1 (forgettings by
+ * key) and of the JSON formats before them, written by earlier versions,
+ * still load.
  */
 import type { PairState } from './rules/pair-journal.js'
 
 export const FORGOTTEN = 'forgotten'
 export type StoredState = PairState | typeof FORGOTTEN
 
-/** One change as the log is folded: [seq, rule, key, state, atMs, labels]; also how the first JSON rows held each change. */
+/**
+ * One change as the log is folded: [seq, rule, key, state, atMs, labels]; also
+ * how the first JSON rows held each change. A `forgotten` change, written by
+ * earlier versions, forgets its key's changes numbered up to its atMs.
+ */
 export type StoredChange = [seq: number, rule: string, key: string, state: StoredState, atMs: number, labels: readonly string[]]
 
-const FORMAT = 2
+/** A forgetting of format 3: [seq, the number of the change it forgets]. */
+export type StoredForgetting = [seq: number, forgets: number]
+
+export const isForgetting = (record: StoredChange | StoredForgetting): record is StoredForgetting => record.length === 2
+
+const FORMAT = 3
+const KEYED_FORGETTING_FORMAT = 2
 const GROUPED_FORMAT = 1
 const GROUP = 0x47 // 'G'
+const FORGETTING = 0x46 // 'F'
+/** Set on a change's state letter when its key is written as a UUID's 16 bytes. */
+const UUID_KEY = 0x80
 /** A state's letter: one byte in the blob formats, one character in the grouped JSON format. */
 const STATE_LETTERS: Record<StoredState, string> = { pending: 'p', expired: 'e', completed: 'c', [FORGOTTEN]: 'f' }
 const STATE_CODES = Object.fromEntries(Object.entries(STATE_LETTERS).map(([state, letter]) => [state, letter.charCodeAt(0)])) as Record<StoredState, number>
 const STATES_BY_CODE = Object.fromEntries(Object.entries(STATE_CODES).map(([state, code]) => [code, state])) as Record<number, StoredState | undefined>
 /** State, group, seq and atMs, the key's length prefix: what a change takes besides its key. */
 const CHANGE_BYTES = 1 + 4 + 8 + 8 + 4
+const FORGETTING_BYTES = 1 + 8 + 8
+const UUID_LENGTH = 36
+/** A lower-case hex digit's value by its character code; -1 for any other character. */
+const HEX_VALUES = Int8Array.from({ length: 128 }, (_, code) => '0123456789abcdef'.indexOf(String.fromCharCode(code)))
 const INITIAL_BYTES = 16 * 1024
 
 /**
@@ -68,26 +91,40 @@ export class RowWriter {
     return this.row
   }
 
-  /** Appends a change of `group`; its labels are ignored when it forgets the key. Returns where it starts in the row, for `restate`. */
-  change(group: RowGroup, state: StoredState, seq: number, atMs: number, key: string): number {
+  /** Appends a change of `group`. Returns where it starts in the row, for `restate`. */
+  change(group: RowGroup, state: PairState, seq: number, atMs: number, key: string): number {
     if (group.row !== this.row) this.define(group)
     // UTF-8 takes at most 3 bytes a UTF-16 unit: the bound is exact enough to write in one pass.
     this.reserve(CHANGE_BYTES + 3 * key.length)
     const view = this.view
-    let at = this.at
-    this.bytes[at] = STATE_CODES[state]
+    const at = this.at
     view.setUint32(at + 1, group.index, true)
     view.setFloat64(at + 5, seq, true)
     view.setFloat64(at + 13, atMs, true)
     this.at = at + 21
-    this.text(key)
+    let code = STATE_CODES[state]
+    if (this.uuid(key)) code |= UUID_KEY
+    else this.text(key)
+    this.bytes[at] = code
     if (seq > this.newest) this.newest = seq
     return at
   }
 
+  /** Appends the forgetting of the change numbered `forgets`. */
+  forgetting(seq: number, forgets: number): void {
+    this.reserve(FORGETTING_BYTES)
+    if (this.at === 0) this.bytes[this.at++] = FORMAT
+    const at = this.at
+    this.bytes[at] = FORGETTING
+    this.view.setFloat64(at + 1, seq, true)
+    this.view.setFloat64(at + 9, forgets, true)
+    this.at = at + FORGETTING_BYTES
+    if (seq > this.newest) this.newest = seq
+  }
+
   /** Gives the change written at `at` in this row a new state, sequence number and time: the same key's later change, in its place. */
-  restate(at: number, state: StoredState, seq: number, atMs: number): void {
-    this.bytes[at] = STATE_CODES[state]
+  restate(at: number, state: PairState, seq: number, atMs: number): void {
+    this.bytes[at] = STATE_CODES[state] | (this.bytes[at]! & UUID_KEY)
     this.view.setFloat64(at + 5, seq, true)
     this.view.setFloat64(at + 13, atMs, true)
     if (seq > this.newest) this.newest = seq
@@ -119,6 +156,30 @@ export class RowWriter {
     for (const label of group.labels) this.text(label)
     group.row = this.row
     group.index = this.groupsInRow++
+  }
+
+  /**
+   * Writes `key` as its 16 bytes when it is a lower-case UUID, as the SDK's
+   * correlation ids are: a change then takes 37 bytes, not 61 (README,
+   * "Performance"). False, having written nothing that counts, for any other key.
+   */
+  private uuid(key: string): boolean {
+    if (key.length !== UUID_LENGTH) return false
+    const { bytes } = this
+    let to = this.at
+    for (let i = 0; i < UUID_LENGTH; i += 2) {
+      if (i === 8 || i === 13 || i === 18 || i === 23) {
+        if (key.charCodeAt(i) !== 0x2d) return false
+        i--
+        continue
+      }
+      const high = HEX_VALUES[key.charCodeAt(i)] ?? -1
+      const low = HEX_VALUES[key.charCodeAt(i + 1)] ?? -1
+      if (high < 0 || low < 0) return false
+      bytes[to++] = (high << 4) | low
+    }
+    this.at = to
+    return true
   }
 
   /**
@@ -161,11 +222,11 @@ export class RowWriter {
   }
 }
 
-/** The changes of a stored row: a blob of format 2 or 1, or JSON text from an earlier version. */
-export function* changesOfRow(row: string | Buffer): Iterable<StoredChange> {
+/** The records of a stored row: a blob of format 3, 2 or 1, or JSON text from an earlier version. */
+export function* changesOfRow(row: string | Buffer): Iterable<StoredChange | StoredForgetting> {
   if (typeof row === 'string') return yield* changesOfJson(row)
   const reader = new RowReader(row)
-  if (row[0] === FORMAT) return yield* reader.records()
+  if (row[0] === FORMAT || row[0] === KEYED_FORGETTING_FORMAT) return yield* reader.records()
   if (row[0] === GROUPED_FORMAT) return yield* reader.groupedChanges()
   throw new Error(`pair state row of unknown format ${row[0]}`)
 }
@@ -175,22 +236,31 @@ class RowReader {
 
   constructor(private readonly row: Buffer) {}
 
-  *records(): Iterable<StoredChange> {
+  /** Formats 3 and 2: format 2 has no forgetting records and no UUID keys, so its rows read alike. */
+  *records(): Iterable<StoredChange | StoredForgetting> {
     const groups: Array<{ rule: string; labels: string[] }> = []
     while (this.at < this.row.length) {
-      if (this.row[this.at] === GROUP) {
+      const record = this.row[this.at]!
+      if (record === GROUP) {
         this.at++
         groups.push({ rule: this.text(), labels: this.labels() })
         continue
       }
-      const state = this.state()
+      if (record === FORGETTING) {
+        const forgetting: StoredForgetting = [this.row.readDoubleLE(this.at + 1), this.row.readDoubleLE(this.at + 9)]
+        this.at += FORGETTING_BYTES
+        yield forgetting
+        continue
+      }
+      const uuidKey = (record & UUID_KEY) !== 0
+      const state = this.state(record & ~UUID_KEY)
       const index = this.row.readUInt32LE(this.at)
       const group = groups[index]
       if (group === undefined) throw new Error(`pair state row names group ${index} before defining it`)
       const seq = this.row.readDoubleLE(this.at + 4)
       const atMs = this.row.readDoubleLE(this.at + 12)
       this.at += 20
-      yield [seq, group.rule, this.text(), state, atMs, group.labels]
+      yield [seq, group.rule, uuidKey ? this.uuid() : this.text(), state, atMs, group.labels]
     }
   }
 
@@ -205,17 +275,23 @@ class RowReader {
         const seq = this.row.readDoubleLE(this.at)
         const atMs = this.row.readDoubleLE(this.at + 8)
         this.at += 16
-        const state = this.state()
+        const state = this.state(this.row[this.at]!)
         yield [seq, rule, this.text(), state, atMs, labels]
       }
     }
   }
 
-  private state(): StoredState {
-    const state = STATES_BY_CODE[this.row[this.at]!]
-    if (state === undefined) throw new Error(`pair state row holds an unknown state ${this.row[this.at]}`)
+  private state(code: number): StoredState {
+    const state = STATES_BY_CODE[code]
+    if (state === undefined) throw new Error(`pair state row holds an unknown state ${code}`)
     this.at++
     return state
+  }
+
+  private uuid(): string {
+    const hex = this.row.toString('hex', this.at, this.at + 16)
+    this.at += 16
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`
   }
 
   private labels(): string[] {

@@ -9,18 +9,28 @@
  * ids, random UUIDs, and a table keyed by them sent every change to a random
  * page (default metrics cost the agent 30 % of its lines/s); a row per change
  * still cost 2 µs each. Rows are appended at the end, and rows holding only
- * changes older than the oldest live entry leave from the head. A row holds
- * its changes as the journal wrote them (./pair-rows.ts).
+ * changes older than the oldest live entry leave from the head, many at a
+ * time. A row holds its changes as the journal wrote them (./pair-rows.ts).
  */
 import type Database from 'better-sqlite3'
-import { changesOfRow, FORGOTTEN, type StoredChange } from './pair-rows.js'
+import { changesOfRow, FORGOTTEN, isForgetting, type StoredChange } from './pair-rows.js'
 import { deltaOf, pairId, type PairEntry, type PairState, type PairStateDelta } from './rules/pair-journal.js'
 import type { MetricsEngine } from './rules/engine.js'
+
+/**
+ * Superseded rows are deleted once this many rows were appended since the
+ * last delete: a DELETE of the one row each batch superseded, and the
+ * b-tree and free-list pages it touched, cost the agent more than the rows
+ * kept a while longer (README, "Performance"). They load as before: every
+ * change in them is folded away by a newer one or forgotten.
+ */
+export const ROWS_BETWEEN_DELETES = 32
 
 export class PairStateStore {
   private readonly statements
   /** Rows before this sequence number are deleted already. */
   private deletedBefore = 0
+  private appendedSinceDelete = 0
 
   constructor(db: Database.Database) {
     db.exec(`CREATE TABLE IF NOT EXISTS pair_changes (last_seq INTEGER PRIMARY KEY, changes TEXT NOT NULL)`)
@@ -36,15 +46,21 @@ export class PairStateStore {
 
   /**
    * The live entries, oldest change first: each key's latest change, unless
-   * a forgetting of the key reaches it. A forgetting holds the number of the
-   * newest change it forgets where other changes hold their time (0 in rows
-   * written before: every change numbered before its own).
+   * it is forgotten. A forgetting names the change it forgets; in rows of
+   * earlier versions it names a key and holds the number of the newest change
+   * it forgets where other changes hold their time (0 in the earliest:
+   * every change numbered before its own).
    */
   load(): PairEntry[] {
     const latest = new Map<string, StoredChange>()
     const forgottenThrough = new Map<string, number>()
+    const forgotten = new Set<number>()
     for (const row of this.statements.load.iterate() as IterableIterator<string | Buffer>) {
       for (const change of changesOfRow(row)) {
+        if (isForgetting(change)) {
+          forgotten.add(change[1])
+          continue
+        }
         const id = pairId(change[1], change[2])
         if (change[3] === FORGOTTEN) {
           const through = change[4] === 0 ? change[0] : change[4]
@@ -56,7 +72,7 @@ export class PairStateStore {
       }
     }
     return [...latest]
-      .filter(([id, change]) => change[0] > (forgottenThrough.get(id) ?? 0))
+      .filter(([id, change]) => change[0] > (forgottenThrough.get(id) ?? 0) && !forgotten.has(change[0]))
       .map(([, change]) => change)
       .sort((a, b) => a[0] - b[0])
       .map(([seq, rule, key, state, atMs, labels]) => ({ rule, key, state: state as PairState, atMs, labels, seq }))
@@ -69,15 +85,20 @@ export class PairStateStore {
 
   /**
    * Writes a delta; not a transaction of its own, so call it inside the
-   * caller's. Superseded rows are deleted only once the oldest live entry
-   * moved on: a DELETE a batch that found nothing cost a statement a batch.
+   * caller's. Superseded rows are deleted once the oldest live entry moved
+   * on and {@link ROWS_BETWEEN_DELETES} rows were appended since the last
+   * delete: a quiet agent keeps at most that many superseded rows.
    */
   apply(delta: PairStateDelta): void {
-    if (delta.row !== undefined) this.statements.append.run(delta.newestSeq, delta.row)
-    // A rolled-back transaction leaves rows this skipped: they are superseded, and go with the next move.
-    if (delta.liveFrom > this.deletedBefore) {
+    if (delta.row !== undefined) {
+      this.statements.append.run(delta.newestSeq, delta.row)
+      this.appendedSinceDelete++
+    }
+    // A rolled-back transaction leaves rows this skipped: they are superseded, and go with the next delete.
+    if (delta.liveFrom > this.deletedBefore && this.appendedSinceDelete >= ROWS_BETWEEN_DELETES) {
       this.statements.dropBefore.run(delta.liveFrom)
       this.deletedBefore = delta.liveFrom
+      this.appendedSinceDelete = 0
     }
   }
 

@@ -173,7 +173,7 @@ export function createMetricsEngine(config: MetricsConfig, { now = Date.now }: M
         journal.restored(entry.seq)
         const pair = pairs.get(entry.rule)
         if (pair === undefined) {
-          journal.remove(entry.rule, entry.key, entry.seq)
+          journal.forget(entry.seq)
           continue
         }
         pair.restore(entry)

@@ -9,7 +9,7 @@
  * store appends changes in that order, folds them by key when it loads, and
  * drops rows older than the oldest live entry (agent/metrics/pair-state.ts).
  */
-import { FORGOTTEN, RowGroup, RowWriter } from '../pair-rows.js'
+import { RowGroup, RowWriter } from '../pair-rows.js'
 
 /** pending: a start awaiting its end. expired / completed: remembered to classify late and duplicate ends. */
 export type PairState = 'pending' | 'expired' | 'completed'
@@ -28,12 +28,11 @@ export interface PairEntry {
   seq: number
 }
 
-export interface ForgottenKey {
-  rule: string
-  key: string
+/** The forgetting of one change: its key's newest when a memory dropped it, so a later change of the key outlives it. */
+export interface ForgottenChange {
   seq: number
-  /** The newest change it forgets; a later change of the key outlives it. 0 in rows written before: every change before `seq`. */
-  asOf: number
+  /** The sequence number of the change it forgets. */
+  forgets: number
 }
 
 export interface PairStateDelta {
@@ -53,13 +52,9 @@ export function older(a: number | undefined, b: number | undefined): number | un
 /** One key of one rule, as a single map key. */
 export const pairId = (rule: string, key: string): string => `${rule}\u0000${key}`
 
-const NO_LABELS: readonly string[] = []
-
 export class PairJournal {
   private lastSeq = 0
   private readonly changes = new RowWriter()
-  /** Each rule's group for forgotten keys, which carry no labels. */
-  private readonly forgetting = new Map<string, RowGroup>()
 
   /** The next sequence number for a change. */
   nextSeq(): number {
@@ -101,14 +96,13 @@ export class PairJournal {
   }
 
   /**
-   * Forgets a key's changes up to `asOf`, the change that put it where it
-   * was dropped from: a change of its own, numbered `seq` (the next number
-   * unless given), holding `asOf` where other changes hold their time.
+   * Forgets the change numbered `forgets`, the one that put a key where it
+   * was dropped from: a record of its own, numbered `seq` (the next number
+   * unless given). By number, not by key: 17 bytes, where a key's record
+   * took 61 (README, "Performance").
    */
-  remove(rule: string, key: string, asOf: number, seq = this.nextSeq()): void {
-    let group = this.forgetting.get(rule)
-    if (group === undefined) this.forgetting.set(rule, (group = this.group(rule, NO_LABELS)))
-    this.changes.change(group, FORGOTTEN, seq, asOf, key)
+  forget(forgets: number, seq = this.nextSeq()): void {
+    this.changes.forgetting(seq, forgets)
   }
 
   /** The changes since the last call, and forgets them; `oldestLiveSeq` is undefined when nothing is live. */
@@ -118,14 +112,14 @@ export class PairJournal {
   }
 }
 
-/** A delta holding `changes` (each an entry, or a forgotten key), for entries carried over from another layout and for tests. */
-export function deltaOf(changes: ReadonlyArray<PairEntry | ForgottenKey>, liveFrom: number): PairStateDelta {
+/** A delta holding `changes` (each an entry, or a forgetting), for entries carried over from another layout and for tests. */
+export function deltaOf(changes: ReadonlyArray<PairEntry | ForgottenChange>, liveFrom: number): PairStateDelta {
   const journal = new PairJournal()
   // One group for each rule and label values, as a series keeps its own.
   const groups = new Map<string, RowGroup>()
   for (const change of changes) {
     if (!('state' in change)) {
-      journal.remove(change.rule, change.key, change.asOf, change.seq)
+      journal.forget(change.forgets, change.seq)
       continue
     }
     const id = JSON.stringify([change.rule, change.labels])

@@ -119,7 +119,6 @@ export class PairLineRule implements LineRule {
     let pairs = this.pairsByClock.get(clock)
     if (pairs === undefined) {
       pairs = new PendingPairs<PairSeries>({
-        rule: this.rule.name,
         timeoutMs: this.rule.timeout,
         maxEntries: this.rule.max_pending,
         rememberForMs: this.rule.remember_for,

@@ -38,7 +38,6 @@ export interface EndHandler<Series> {
 }
 
 export interface PendingPairsOptions<Series> {
-  rule: string
   timeoutMs: number
   /** Bound of each map (pending, expired, completed). */
   maxEntries: number
@@ -138,10 +137,9 @@ export class PendingPairs<Series> {
     memory.add(key, atMs, writtenSeq ?? this.write(state, key, atMs, series), series)
   }
 
-  /** Journals the forgetting as of the dropped entry's change: a later change of the key (it started again) outlives it. */
+  /** Journals the forgetting of the dropped entry's change: a later change of the key (it started again) outlives it. */
   private forgetOldest(memory: RememberedKeys<Series>): void {
-    const { key, seq } = memory.dropOldest()!
-    this.options.journal.remove(this.options.rule, key, seq)
+    this.options.journal.forget(memory.dropOldest()!)
   }
 
   /** Journals a change; returns its sequence number. A pending `start` is told where its change is, for `end` to restate it. */

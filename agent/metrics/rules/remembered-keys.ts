@@ -59,17 +59,17 @@ export class RememberedKeys<Series> {
     this.tail++
   }
 
-  /** Forgets the oldest entry, if any, and returns it. */
-  dropOldest(): Tracked<Series> | undefined {
+  /** Forgets the oldest entry, if any, and returns its sequence number: what a forgetting is journaled by, with no object a key. */
+  dropOldest(): number | undefined {
     if (this.head === this.tail) return undefined
     const slot = this.head++
-    const entry = this.entryAt(slot)
     const at = slot & (this.keys.length - 1)
+    const key = this.keys[at]!
     this.keys[at] = undefined
     this.series[at] = undefined
     // Only when the map holds this very slot: a newer entry of the key keeps its own.
-    if (slot < this.indexedTo && this.slotOf.get(entry.key) === slot) this.slotOf.delete(entry.key)
-    return entry
+    if (slot < this.indexedTo && this.slotOf.get(key) === slot) this.slotOf.delete(key)
+    return this.seqs[at]
   }
 
   /** The oldest entry, if any. */

@@ -5,27 +5,52 @@ const T0 = Date.UTC(2026, 11, 4, 12, 0, 0)
 const api = ['api', 'eu-west']
 const orderApi = new RowGroup('order', api)
 
-t.test('a row holds every change in the order written, each with its rule and labels', async (t) => {
+t.test('a row holds every change and forgetting in the order written, each change with its rule and labels', async (t) => {
   const writer = new RowWriter()
-  writer.change(orderApi, 'pending', 1, T0 + 0.25, '7f1c2b9e-3d4a-4c5b-8e6f-0a1b2c3d4e5f')
-  writer.change(new RowGroup('payment', []), 'forgotten', 3, 0, 'p')
+  writer.change(orderApi, 'pending', 1, T0 + 0.25, 'order-7f1c2b9e')
+  writer.forgetting(3, 2)
   writer.change(orderApi, 'completed', 2 ** 40, T0 + 40, 'ordre-é-ü-✓-😀')
   writer.change(new RowGroup('order', ['ünïcode']), 'expired', 4, T0, '')
   const { row, newestSeq } = writer.take()!
   t.same(
     [...changesOfRow(row)],
     [
-      [1, 'order', '7f1c2b9e-3d4a-4c5b-8e6f-0a1b2c3d4e5f', 'pending', T0 + 0.25, api],
-      [3, 'payment', 'p', 'forgotten', 0, []],
+      [1, 'order', 'order-7f1c2b9e', 'pending', T0 + 0.25, api],
+      [3, 2],
       [2 ** 40, 'order', 'ordre-é-ü-✓-😀', 'completed', T0 + 40, api],
       [4, 'order', '', 'expired', T0, ['ünïcode']],
     ],
     'keys and labels in any script, sub-millisecond times, sequence numbers past 32 bits',
   )
   t.equal(newestSeq, 2 ** 40)
-  const groups = 1 + 4 + 5 + 2 + 4 + 3 + 4 + 7 + (1 + 4 + 7 + 2) + (1 + 4 + 5 + 2 + 4 + 9)
-  t.equal(row.length, 1 + groups + 4 * 25 + 36 + 1 + 20 + 0, 'a group is written once a row; a change takes its key and 25 bytes')
+  const groups = 1 + 4 + 5 + 2 + 4 + 3 + 4 + 7 + (1 + 4 + 5 + 2 + 4 + 9)
+  t.equal(row.length, 1 + groups + 3 * 25 + 14 + 20 + 0 + 17, 'a group is written once a row; a change takes its key and 25 bytes, a forgetting 17')
   t.equal(writer.take(), undefined, 'taking drains the writer')
+})
+
+t.test('a lower-case UUID key takes its 16 bytes and reads back as written; any other key is written as text', async (t) => {
+  const uuid = '7f1c2b9e-3d4a-4c5b-8e6f-0a1b2c3d4e5f'
+  const notUuids = [
+    uuid.toUpperCase(),
+    '7f1c2b9e-3d4a-4c5b-8e6f-0a1b2c3d4e5g',
+    '7f1c2b9e_3d4a-4c5b-8e6f-0a1b2c3d4e5f',
+    '7f1c2b9e-3d4a-4c5b-8e6f0-a1b2c3d4e5f',
+    '7f1c2b9e-3d4a-4c5b-8e6f-0a1b2c3d4e5é',
+    `${uuid}0`,
+    uuid.slice(1),
+  ]
+  for (const [i, key] of [uuid, ...notUuids].entries()) {
+    const writer = new RowWriter()
+    writer.change(orderApi, 'pending', i + 1, T0, key)
+    const { row } = writer.take()!
+    t.same([...changesOfRow(row)], [[i + 1, 'order', key, 'pending', T0, api]], `${key} reads back`)
+    const groupBytes = 1 + 1 + 4 + 5 + 2 + 4 + 3 + 4 + 7
+    t.equal(row.length - groupBytes, key === uuid ? 21 + 16 : 25 + Buffer.byteLength(key), key === uuid ? 'a UUID takes 37 bytes a change' : 'as text')
+  }
+  const writer = new RowWriter()
+  const at = writer.change(orderApi, 'pending', 1, T0, uuid)
+  writer.restate(at, 'completed', 2, T0 + 5)
+  t.same([...changesOfRow(writer.take()!.row)], [[2, 'order', uuid, 'completed', T0 + 5, api]], 'a restated change keeps its UUID key')
 })
 
 t.test('each row defines the groups it uses, so a row read alone names them', async (t) => {
@@ -77,11 +102,28 @@ t.test('rows of format 1 (groups, each followed by its changes), written by earl
   )
 })
 
+t.test('rows of format 2 (forgettings by key, every key as text), written by earlier versions, still load', async (t) => {
+  // Written by the format 2 encoder this version replaced, for the changes of format 1's test above.
+  const formatTwo = Buffer.from(
+    'AkcFAAAAb3JkZXICAAMAAABhcGkHAAAAZXUtd2VzdHAAAAAAAAAAAAAA8D8ABCDPDiR6QiQAAAA3ZjFjMmI5ZS0zZDRhLTRjNWItOGU2Zi0wYTFiMmMzZDRlNWZHBwAAAHBheW1lbnQAAGYBAAAAAAAAAAAACEAAAAAAAAAAAAEAAABwYwAAAAAAAAAAAABwQgCAIs8OJHpCFAAAAG9yZHJlLcOpLcO8LeKcky3wn5iARwUAAABvcmRlcgEACQAAAMO8bsOvY29kZWUCAAAAAAAAAAAAEEAAACDPDiR6QgAAAAA=',
+    'base64',
+  )
+  t.same(
+    [...changesOfRow(formatTwo)],
+    [
+      [1, 'order', '7f1c2b9e-3d4a-4c5b-8e6f-0a1b2c3d4e5f', 'pending', T0 + 0.25, api],
+      [3, 'payment', 'p', 'forgotten', 0, []],
+      [2 ** 40, 'order', 'ordre-é-ü-✓-😀', 'completed', T0 + 40, api],
+      [4, 'order', '', 'expired', T0, ['ünïcode']],
+    ],
+  )
+})
+
 t.test('a row of a format this version does not know, a state it does not know or a group it never defined, is an error', async (t) => {
   const writer = new RowWriter()
   writer.change(new RowGroup('order', []), 'pending', 1, T0, 'k')
   const { row } = writer.take()!
-  t.throws(() => [...changesOfRow(Buffer.concat([Buffer.from([3]), row.subarray(1)]))], /unknown format 3/)
+  t.throws(() => [...changesOfRow(Buffer.concat([Buffer.from([4]), row.subarray(1)]))], /unknown format 4/)
   const badState = Buffer.from(row)
   const change = row.length - (25 + 1)
   badState[change] = 'x'.charCodeAt(0)

@@ -5,15 +5,15 @@ import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import t from 'tap'
 import { changesOfRow } from '../../../agent/metrics/pair-rows.js'
-import { PairStateStore, pairChangesToCommit } from '../../../agent/metrics/pair-state.js'
-import { deltaOf, type ForgottenKey, type PairEntry } from '../../../agent/metrics/rules/pair-journal.js'
+import { PairStateStore, pairChangesToCommit, ROWS_BETWEEN_DELETES } from '../../../agent/metrics/pair-state.js'
+import { deltaOf, type ForgottenChange, type PairEntry } from '../../../agent/metrics/rules/pair-journal.js'
 import { MetricsConfig } from '../../../agent/metrics/rules/config.js'
 import { createMetricsEngine } from '../../../agent/metrics/rules/engine.js'
 import { logEvent, sample } from './fixtures/events.js'
 import { ANSWERED, orderFlow, T0 } from './fixtures/order-flow.js'
 
 /** A delta of these changes, as the journal would have written them. */
-const deltaWith = (upserts: PairEntry[], deletes: ForgottenKey[], liveFrom: number) => deltaOf([...upserts, ...deletes], liveFrom)
+const deltaWith = (upserts: PairEntry[], deletes: ForgottenChange[], liveFrom: number) => deltaOf([...upserts, ...deletes], liveFrom)
 
 function tempDb(t: { teardown(fn: () => void): void }) {
   const dir = mkdtempSync(join(tmpdir(), 'threadline-pairs-'))
@@ -30,7 +30,7 @@ t.test('apply appends upserts and deletes; load folds them into the live entries
     store.apply(deltaWith([entry, { ...entry, key: 'b', seq: 1 }, { ...entry, rule: 'other', seq: 3 }], [], 1)),
   )()
   db.transaction(() =>
-    store.apply(deltaWith([{ ...entry, state: 'completed', atMs: T0 + 9, seq: 4 }], [{ rule: 'other', key: 'a', seq: 5, asOf: 3 }], 1)),
+    store.apply(deltaWith([{ ...entry, state: 'completed', atMs: T0 + 9, seq: 4 }], [{ seq: 5, forgets: 3 }], 1)),
   )()
   db.close()
   const reopened = new Database(path)
@@ -50,12 +50,12 @@ t.test('rows written a change at a time (before grouped rows) load with grouped 
     JSON.stringify([[1, 'order', 'a', 'pending', T0, ['api']], [2, 'order', 'b', 'pending', T0 + 1, ['web']]]),
   )
   db.transaction(() =>
-    store.apply(deltaWith([{ rule: 'order', key: 'a', state: 'completed', atMs: T0 + 5, labels: ['api'], seq: 3 }], [{ rule: 'order', key: 'b', seq: 4, asOf: 2 }], 1)),
+    store.apply(deltaWith([{ rule: 'order', key: 'a', state: 'completed', atMs: T0 + 5, labels: ['api'], seq: 3 }], [{ seq: 4, forgets: 2 }], 1)),
   )()
   t.same(store.load(), [{ rule: 'order', key: 'a', state: 'completed', atMs: T0 + 5, labels: ['api'], seq: 3 }])
   const [row] = db.prepare(`SELECT changes FROM pair_changes WHERE last_seq = 4`).pluck().all() as Buffer[]
   t.ok(Buffer.isBuffer(row), 'new rows are blobs')
-  t.same([...changesOfRow(row!)], [[3, 'order', 'a', 'completed', T0 + 5, ['api']], [4, 'order', 'b', 'forgotten', 2, []]])
+  t.same([...changesOfRow(row!)], [[3, 'order', 'a', 'completed', T0 + 5, ['api']], [4, 2]])
 })
 
 t.test('a forgetting reaches the change it was made for, not a later change of the key', async (t) => {
@@ -66,7 +66,7 @@ t.test('a forgetting reaches the change it was made for, not a later change of t
   // b completed (2), started again (3), then its old memory forgotten (4, as of 2); c completed (5) and forgotten (6, as of 5).
   store.apply(deltaWith([change('b', 'completed', 2)], [], 1))
   store.apply(deltaWith([change('b', 'pending', 3), change('c', 'completed', 5)], [], 1))
-  store.apply(deltaWith([], [{ rule: 'order', key: 'b', seq: 4, asOf: 2 }, { rule: 'order', key: 'c', seq: 6, asOf: 5 }], 1))
+  store.apply(deltaWith([], [{ seq: 4, forgets: 2 }, { seq: 6, forgets: 5 }], 1))
   t.same(store.load(), [change('b', 'pending', 3)])
 })
 
@@ -79,18 +79,21 @@ t.test('rows of the grouped JSON format load too, their forgettings reaching eve
   t.same(store.load(), [{ rule: 'order', key: 'b', state: 'expired', atMs: T0 + 1, labels: ['api'], seq: 2 }])
 })
 
-t.test('rows holding only changes older than the oldest live entry leave the log; what remains loads the same', async (t) => {
+t.test('rows holding only changes older than the oldest live entry leave the log, many at a time; what remains loads the same', async (t) => {
   const db = new Database(tempDb(t))
   t.teardown(() => db.close())
   const store = new PairStateStore(db)
   const pending = (key: string, seq: number) => ({ rule: 'order', key, state: 'pending' as const, atMs: T0, labels: [], seq })
   store.apply(deltaWith([pending('a', 1), pending('b', 2)], [], 1))
   store.apply(deltaWith([pending('c', 3)], [], 1))
-  store.apply(deltaWith([{ ...pending('a', 4), state: 'completed' }], [{ rule: 'order', key: 'b', seq: 5, asOf: 2 }], 3))
-  const rows = () => db.prepare(`SELECT last_seq FROM pair_changes ORDER BY last_seq`).pluck().all()
-  t.same(rows(), [3, 5], "the first batch's row went: a and b changed again since; b's forgetting stays until it is older than every live entry")
-  t.same(store.load().map((e) => [e.key, e.state]), [['c', 'pending'], ['a', 'completed']])
-  store.apply(deltaWith([], [], 6))
+  store.apply(deltaWith([{ ...pending('a', 4), state: 'completed' }], [{ seq: 5, forgets: 2 }], 3))
+  const rows = () => db.prepare(`SELECT last_seq FROM pair_changes ORDER BY last_seq`).pluck().all() as number[]
+  t.same(rows(), [2, 3, 5], 'a superseded row stays until enough rows were appended')
+  t.same(store.load().map((e) => [e.key, e.state]), [['c', 'pending'], ['a', 'completed']], 'and is folded away when the log loads')
+  for (let seq = 6; seq < 6 + ROWS_BETWEEN_DELETES - 3; seq++) store.apply(deltaWith([pending(`k${seq}`, seq)], [], 3))
+  t.same(rows().slice(0, 2), [3, 5], `once ${ROWS_BETWEEN_DELETES} rows were appended, the first batch's row went: a and b changed again since; b's forgetting stays until it is older than every live entry`)
+  t.equal(rows().length, ROWS_BETWEEN_DELETES - 1)
+  for (let i = 0; i < ROWS_BETWEEN_DELETES; i++) store.apply(deltaWith([], [{ seq: 100 + i, forgets: 6 + i }], 200))
   t.same(rows(), [], 'nothing live: the log is empty')
   t.same(store.load(), [])
 })
@@ -220,7 +223,7 @@ t.test('after a restart, changes are numbered after everything stored, a forgott
   // 'a' pending (seq 1); 'b' completed then forgotten (seq 3): the newest stored change is newer than every live entry.
   store.apply(deltaWith([{ rule: 'order', key: 'a', state: 'pending', atMs: T0, labels: ['orders'], seq: 1 }], [], 1))
   store.apply(deltaWith([{ rule: 'order', key: 'b', state: 'completed', atMs: T0, labels: ['orders'], seq: 2 }], [], 1))
-  store.apply(deltaWith([], [{ rule: 'order', key: 'b', seq: 3, asOf: 2 }], 1))
+  store.apply(deltaWith([], [{ seq: 3, forgets: 2 }], 1))
   t.equal(store.newestSeq(), 3)
 
   const engine = createMetricsEngine(MetricsConfig.parse({}))
@@ -232,12 +235,12 @@ t.test('after a restart, changes are numbered after everything stored, a forgott
   t.same(store.load().map((e) => [e.key, e.state]), [['a', 'pending'], ['b', 'pending']], "b's new start outranks its older forgetting")
 })
 
-t.test('keys of any text are forgotten in the store as they were written, once remember_for has passed', async (t) => {
+t.test('keys of any text come back as written, and are forgotten in the store once remember_for has passed', async (t) => {
   const db = new Database(tempDb(t))
   const store = new PairStateStore(db)
   const engine = createMetricsEngine(MetricsConfig.parse({}))
   const commit = () => db.transaction(pairChangesToCommit(engine, store))()
-  const keys = ['ordre-é', '注文-42', 'emoji-🚀']
+  const keys = ['ordre-é', '注文-42', 'emoji-🚀', '7f1c2b9e-3d4a-4c5b-8e6f-0a1b2c3d4e5f', '7F1C2B9E-3D4A-4C5B-8E6F-0A1B2C3D4E5F']
   engine.observe(
     keys.flatMap((key, i) => [
       logEvent(T0 + i, { event: 'ORDER_SUBMIT', correlationId: key, service: 'orders' }),
@@ -245,15 +248,16 @@ t.test('keys of any text are forgotten in the store as they were written, once r
     ]),
   )
   commit()
-  t.same(store.load().map((e) => [e.key, e.state]), keys.map((key) => [key, 'completed']), 'remembered as completed')
+  const remembered = store.load()
+  t.same(remembered.map((e) => [e.key, e.state]), keys.map((key) => [key, 'completed']), 'remembered as completed, UUIDs in either case as written')
 
   // remember_for is 10 minutes by default: a line 11 minutes on moves the line clock past it.
   engine.observe([logEvent(T0 + 11 * 60_000, { event: 'LOG', service: 'orders' })])
   const delta = engine.takeStateDelta()
   t.same(
-    [...changesOfRow(delta.row!)].map(([, , key, state]) => [key, state]),
-    keys.map((key) => [key, 'forgotten']),
-    'each key forgotten as it was written',
+    [...changesOfRow(delta.row!)].map((record) => record[1]),
+    remembered.map((e) => e.seq),
+    'each key forgotten by the number of its change',
   )
   db.transaction(() => store.apply(delta))()
   t.same(store.load(), [], 'nothing is left to restore')
