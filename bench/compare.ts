@@ -2,7 +2,8 @@
  * `npm run bench:compare -- <name>=<build>[:<metrics>] …`: the agent's
  * catch-up (bench/agent.ts) for builds and configs side by side, in
  * interleaved rounds, each later one against the first. A build is a copy
- * of `dist/` (`cp -r dist /tmp/build-a`), so a change is measured against
+ * of `dist/` beside it in the project (`cp -r dist dist-before`, where it finds
+ * the project's packages), so a change is measured against
  * the code before it on the same machine in the same minutes; `<metrics>` is
  * `on` (the default rules), `off`, or a YAML file holding a `metrics:`
  * section. The rounds' CPU is split into the main thread and the others
@@ -14,7 +15,8 @@
  * further lines are appended once the first have shipped, and only they are
  * measured, the agent's steady state.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { writeLogFile } from '../test/support/log-generator.js'
@@ -36,7 +38,23 @@ function variantOf(argument: string): Variant {
   if (match === null) throw new Error(`expected <name>=<build dir>[:on|off|<metrics yaml>], got ${JSON.stringify(argument)}`)
   const [, name, build, metrics = 'on'] = match
   const extra = metrics === 'on' || metrics === 'off' ? defaultMetrics(metrics === 'on') : readFileSync(metrics, 'utf8')
-  return { name: name!, cli: resolve(build!, 'agent/cli/threadline.js'), extra }
+  return { name: name!, cli: runnableCli(build!), extra }
+}
+
+/**
+ * The build's executable, once it is known to start: a copy of `dist/`
+ * outside the project finds none of the project's packages, and would fail
+ * only when its first round starts it.
+ */
+function runnableCli(build: string): string {
+  const cli = resolve(build, 'agent/cli/threadline.js')
+  if (!existsSync(cli)) throw new Error(`${build}: no agent/cli/threadline.js in it; give a copy of dist/`)
+  try {
+    createRequire(cli).resolve('pino')
+  } catch {
+    throw new Error(`${build}: the project's packages are not found from there; copy dist/ beside it in the project (cp -r dist dist-before)`)
+  }
+  return cli
 }
 
 /** The generated log split after its first `lines` lines: the catch-up's file and, with steady lines, what is appended. */
