@@ -55,6 +55,9 @@ const STATES_BY_CODE = Object.fromEntries(Object.entries(STATE_CODES).map(([stat
 const CHANGE_BYTES = 1 + 4 + 8 + 8 + 4
 const FORGETTING_BYTES = 1 + 8 + 8
 const UUID_LENGTH = 36
+const UUID_HYPHENS = [8, 13, 18, 23]
+/** Where each of a UUID's 16 bytes starts in its text: two hex digits, skipping the hyphens. */
+const UUID_HEX_PAIRS = Uint8Array.from([0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34])
 /** A lower-case hex digit's value by its character code; -1 for any other character. */
 const HEX_VALUES = Int8Array.from({ length: 128 }, (_, code) => '0123456789abcdef'.indexOf(String.fromCharCode(code)))
 const INITIAL_BYTES = 16 * 1024
@@ -95,7 +98,7 @@ export class RowWriter {
   change(group: RowGroup, state: PairState, seq: number, atMs: number, key: string): number {
     if (group.row !== this.row) this.define(group)
     // UTF-8 takes at most 3 bytes a UTF-16 unit: the bound is exact enough to write in one pass.
-    this.reserve(CHANGE_BYTES + 3 * key.length)
+    this.room(CHANGE_BYTES + 3 * key.length)
     const view = this.view
     const at = this.at
     view.setUint32(at + 1, group.index, true)
@@ -112,8 +115,7 @@ export class RowWriter {
 
   /** Appends the forgetting of the change numbered `forgets`. */
   forgetting(seq: number, forgets: number): void {
-    this.reserve(FORGETTING_BYTES)
-    if (this.at === 0) this.bytes[this.at++] = FORMAT
+    this.room(FORGETTING_BYTES)
     const at = this.at
     this.bytes[at] = FORGETTING
     this.view.setFloat64(at + 1, seq, true)
@@ -143,12 +145,11 @@ export class RowWriter {
     return taken
   }
 
-  /** Writes a group's record into this row (and the format byte, if it is the row's first record). */
+  /** Writes a group's record into this row. */
   private define(group: RowGroup): void {
-    let bound = 1 + 1 + 4 + 3 * group.rule.length + 2
+    let bound = 1 + 4 + 3 * group.rule.length + 2
     for (const label of group.labels) bound += 4 + 3 * label.length
-    this.reserve(bound)
-    if (this.at === 0) this.bytes[this.at++] = FORMAT
+    this.room(bound)
     this.bytes[this.at++] = GROUP
     this.text(group.rule)
     this.view.setUint16(this.at, group.labels.length, true)
@@ -165,20 +166,16 @@ export class RowWriter {
    */
   private uuid(key: string): boolean {
     if (key.length !== UUID_LENGTH) return false
+    for (const at of UUID_HYPHENS) if (key.charCodeAt(at) !== 0x2d) return false
     const { bytes } = this
-    let to = this.at
-    for (let i = 0; i < UUID_LENGTH; i += 2) {
-      if (i === 8 || i === 13 || i === 18 || i === 23) {
-        if (key.charCodeAt(i) !== 0x2d) return false
-        i--
-        continue
-      }
-      const high = HEX_VALUES[key.charCodeAt(i)] ?? -1
-      const low = HEX_VALUES[key.charCodeAt(i + 1)] ?? -1
+    for (let i = 0; i < UUID_HEX_PAIRS.length; i++) {
+      const at = UUID_HEX_PAIRS[i]!
+      const high = HEX_VALUES[key.charCodeAt(at)] ?? -1
+      const low = HEX_VALUES[key.charCodeAt(at + 1)] ?? -1
       if (high < 0 || low < 0) return false
-      bytes[to++] = (high << 4) | low
+      bytes[this.at + i] = (high << 4) | low
     }
-    this.at = to
+    this.at += UUID_HEX_PAIRS.length
     return true
   }
 
@@ -212,13 +209,15 @@ export class RowWriter {
     return new Uint8Array(this.bytes.buffer, this.bytes.byteOffset, this.at)
   }
 
-  /** Room for `bytes` more (and the format byte). */
-  private reserve(bytes: number): void {
-    if (this.at + bytes + 1 <= this.bytes.length) return
-    const grown = Buffer.allocUnsafe(Math.max(2 * this.bytes.length, this.at + bytes + 1))
-    grown.set(this.written())
-    this.bytes = grown
-    this.view = new DataView(grown.buffer, grown.byteOffset, grown.byteLength)
+  /** Room for a record of at most `bytes`, after the format byte when it is the row's first. */
+  private room(bytes: number): void {
+    if (this.at + bytes + 1 > this.bytes.length) {
+      const grown = Buffer.allocUnsafe(Math.max(2 * this.bytes.length, this.at + bytes + 1))
+      grown.set(this.written())
+      this.bytes = grown
+      this.view = new DataView(grown.buffer, grown.byteOffset, grown.byteLength)
+    }
+    if (this.at === 0) this.bytes[this.at++] = FORMAT
   }
 }
 

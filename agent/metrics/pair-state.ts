@@ -19,10 +19,12 @@ import type { MetricsEngine } from './rules/engine.js'
 
 /**
  * Superseded rows are deleted once this many rows were appended since the
- * last delete: a DELETE of the one row each batch superseded, and the
- * b-tree and free-list pages it touched, cost the agent more than the rows
- * kept a while longer (README, "Performance"). They load as before: every
- * change in them is folded away by a newer one or forgotten.
+ * last delete. Once remembered keys are forgotten, the oldest live entry
+ * moves every batch, and a DELETE a batch rewrote b-tree and free-list pages
+ * for one row; the CPU it saves is within the bench's noise (README,
+ * "Performance"), the statements and page writes are not. Rows kept a while
+ * longer load as before: every change in them is folded away by a newer one
+ * or forgotten.
  */
 export const ROWS_BETWEEN_DELETES = 32
 
