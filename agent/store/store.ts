@@ -139,17 +139,7 @@ export class Store implements LineFeed {
       const readAtMs = Date.now()
       // Ids are given, not left to SQLite, which restarts at 1 once retention has emptied the table: a sink's cursor would skip the new lines.
       const firstId = this.newestId + 1
-      const streamIds: number[] = new Array(events.length)
-      const { insertCorrelations } = this.statements
-      // A batch that failed half-way (disk full) left rows queued: they are retried with it, not before it.
-      insertCorrelations.discard()
-      for (let i = 0; i < events.length; i++) {
-        const event = events[i]!
-        const streamId = this.streamId(event)
-        streamIds[i] = streamId
-        if (event.correlationId !== null) insertCorrelations.add(segmentOf(firstId + i), event.correlationId, firstId + i, streamId)
-      }
-      insertCorrelations.flush()
+      const streamIds = this.indexLines(events, firstId)
       const row: BatchRow = { firstId, count: events.length, readAtMs, ...encodeBatch(events, streamIds) }
       if (row.count > 0) {
         this.statements.insertBatch.run(row.firstId, row.count, row.readAtMs, row.meta, row.text)
@@ -203,6 +193,28 @@ export class Store implements LineFeed {
    */
   checkpointWal(): void {
     this.db.pragma('wal_checkpoint(PASSIVE)')
+  }
+
+  /**
+   * Each line's stream id, with its correlation id indexed. The per-line loop
+   * is kept out of the transaction's function: in it, V8 compiled that
+   * function within the first batches, before the calls after the loop had
+   * type feedback, and threw the code away at their first call
+   * (bench/PERFORMANCE-LOG.md, 2026-12-06, tenth session).
+   */
+  private indexLines(events: readonly LogEvent[], firstId: number): number[] {
+    const streamIds: number[] = new Array(events.length)
+    const { insertCorrelations } = this.statements
+    // A batch that failed half-way (disk full) left rows queued: they are retried with it, not before it.
+    insertCorrelations.discard()
+    for (let i = 0; i < events.length; i++) {
+      const event = events[i]!
+      const streamId = this.streamId(event)
+      streamIds[i] = streamId
+      if (event.correlationId !== null) insertCorrelations.add(segmentOf(firstId + i), event.correlationId, firstId + i, streamId)
+    }
+    insertCorrelations.flush()
+    return streamIds
   }
 
   private streamId({ labels, service, level, event }: LogEvent): number {

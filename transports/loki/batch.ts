@@ -9,13 +9,22 @@ import type { EncodedPush, LabelledEntry, LokiStream } from './types.js'
 /** Entries grouped by stream; order within a stream is kept, streams in order of first appearance. */
 export function groupIntoStreams(entries: readonly LabelledEntry[]): LokiStream[] {
   const streams = new Map<string, LokiStream>()
+  addToStreams(streams, entries)
+  return [...streams.values()]
+}
+
+/**
+ * The loop apart from the map's creation: a first push was long enough for V8
+ * to compile the function it loops in, before `new Map` had type feedback, and
+ * the code was thrown away at the next push (bench/PERFORMANCE-LOG.md, 2026-12-06, tenth session).
+ */
+function addToStreams(streams: Map<string, LokiStream>, entries: readonly LabelledEntry[]): void {
   for (const entry of entries) {
     let stream = streams.get(entry.labels)
     if (!stream) streams.set(entry.labels, (stream = { labels: entry.labels, entries: [] }))
     // The entry itself, not a copy: the encoders read only its time and line, and a copy a line was garbage by the next push.
     stream.entries.push(entry)
   }
-  return [...streams.values()]
 }
 
 /**

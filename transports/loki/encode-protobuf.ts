@@ -79,14 +79,30 @@ function timestampSize(seconds: number, nanos: number): number {
 /**
  * The PushRequest message, uncompressed. Two passes over the entries, sizes
  * then bytes; what the second needs of the first is kept per entry in typed
- * arrays (line bytes, timestamp size), not an object a line.
+ * arrays (line bytes, timestamp size), not an object a line. Each pass is a
+ * function of its own: a push's first call is long enough for V8 to compile
+ * the function it loops in, and code that ran before its feedback was
+ * recorded (the arrays allocated here) was thrown away at the next push
+ * (bench/PERFORMANCE-LOG.md, 2026-12-06, tenth session).
  */
 export function encodePushRequest(streams: readonly LokiStream[]): Buffer {
   let count = 0
   for (const stream of streams) count += stream.entries.length
-  const lineBytes = new Uint32Array(count)
-  const stampSizes = new Uint8Array(count)
-  const streamSizes = new Array<number>(streams.length)
+  const sizes: EntrySizes = { lineBytes: new Uint32Array(count), stampSizes: new Uint8Array(count), streamSizes: new Array<number>(streams.length) }
+  const w = new Writer(Buffer.allocUnsafe(measureStreams(streams, sizes)))
+  writeStreams(w, streams, sizes)
+  return w.buf
+}
+
+/** What the sizes pass leaves for the bytes pass. */
+interface EntrySizes {
+  lineBytes: Uint32Array
+  stampSizes: Uint8Array
+  streamSizes: number[]
+}
+
+/** The sizes pass: fills `sizes`, returns the message's length. */
+function measureStreams(streams: readonly LokiStream[], { lineBytes, stampSizes, streamSizes }: EntrySizes): number {
   let total = 0
   let at = 0
   for (let s = 0; s < streams.length; s++) {
@@ -101,9 +117,12 @@ export function encodePushRequest(streams: readonly LokiStream[]): Buffer {
     streamSizes[s] = size
     total += fieldSize(size)
   }
+  return total
+}
 
-  const w = new Writer(Buffer.allocUnsafe(total))
-  at = 0
+/** The bytes pass, into a buffer of the measured length. */
+function writeStreams(w: Writer, streams: readonly LokiStream[], { lineBytes, stampSizes, streamSizes }: EntrySizes): void {
+  let at = 0
   for (let s = 0; s < streams.length; s++) {
     const stream = streams[s]!
     w.buf[w.pos++] = TAG_1_LEN
@@ -136,7 +155,6 @@ export function encodePushRequest(streams: readonly LokiStream[]): Buffer {
       }
     }
   }
-  return w.buf
 }
 
 /** The PushRequest message and its snappy block-compressed body. */
