@@ -22,6 +22,9 @@ const READ_CHUNK_BYTES = 128 * 1024
 const BATCH_LINES = 1000
 const BATCH_BYTES = 256 * 1024
 
+/** A busy file yields to the others after this much per round; rotated-away files are always read to their end first. */
+const ROUND_BUDGET_BYTES = 64 * 1024 * 1024
+
 /**
  * Where the batch starting at `from` ends: at most BATCH_LINES lines and about
  * BATCH_BYTES. A function of its own, not a loop inside emitChunk: the loop
@@ -34,8 +37,6 @@ function batchEnd(lines: readonly RawLine[], from: number): number {
   for (let bytes = 0; to < lines.length && to - from < BATCH_LINES && bytes < BATCH_BYTES; to++) bytes += lines[to]!.text.length
   return to
 }
-/** A busy file yields to the others after this much per round; rotated-away files are always read to their end first. */
-const ROUND_BUDGET_BYTES = 64 * 1024 * 1024
 
 export interface FollowerOptions {
   ctx: SourceContext
