@@ -115,6 +115,45 @@ export function createMetricsEngine(config: MetricsConfig, { now = Date.now }: M
   const expirePairs = () => {
     for (const pair of pairs.values()) pair.expire()
   }
+  /**
+   * Runs the per-line rules over a batch and gathers its label sets into
+   * `setsInBatch`; returns how many. A function of its own, not a loop
+   * inside observe(): there V8 compiled observe() on-stack within the first
+   * batch, before the calls after the loop had type feedback, and threw that
+   * code away at the batch's end (`--trace-deopt`: "Insufficient type
+   * feedback" at the line clocks' call, in about half the catch-ups; the
+   * same rule as the pipeline's `transformAll`, bench/PERFORMANCE-LOG.md,
+   * 2026-12-06, eleventh session).
+   */
+  const runPerLine = (events: readonly LogEvent[]): number => {
+    let sets = 0
+    for (const event of events) {
+      const setNumber = labelSetNumber(event.labels)
+      let shared = setNumber === undefined ? undefined : labelSets[setNumber]
+      if (shared !== undefined && shared.batch === batch) {
+        shared.lines++
+        for (const rule of shared.rules.perLine) rule.observe(event)
+        continue
+      }
+      const rules = rulesFor(event.event)
+      for (const rule of rules.perLine) rule.observe(event)
+      // Any labels object but the transforms' shared one is counted line by line.
+      if (setNumber === undefined) {
+        for (const rule of rules.perLabelSet) rule.observe(event, 1)
+        continue
+      }
+      if (shared === undefined) {
+        labelSets[setNumber] = shared = { event, lines: 1, rules, batch }
+      } else {
+        shared.event = event
+        shared.lines = 1
+        shared.rules = rules
+        shared.batch = batch
+      }
+      setsInBatch[sets++] = shared
+    }
+    return sets
+  }
 
   return {
     registry: context.registry,
@@ -123,32 +162,7 @@ export function createMetricsEngine(config: MetricsConfig, { now = Date.now }: M
       if (events.length === 0 || rules.length === 0) return
       // A new batch number first: a rule that threw part-way through the last batch leaves no counts to add twice.
       batch++
-      let sets = 0
-      for (const event of events) {
-        const setNumber = labelSetNumber(event.labels)
-        let shared = setNumber === undefined ? undefined : labelSets[setNumber]
-        if (shared !== undefined && shared.batch === batch) {
-          shared.lines++
-          for (const rule of shared.rules.perLine) rule.observe(event)
-          continue
-        }
-        const rules = rulesFor(event.event)
-        for (const rule of rules.perLine) rule.observe(event)
-        // Any labels object but the transforms' shared one is counted line by line.
-        if (setNumber === undefined) {
-          for (const rule of rules.perLabelSet) rule.observe(event, 1)
-          continue
-        }
-        if (shared === undefined) {
-          labelSets[setNumber] = shared = { event, lines: 1, rules, batch }
-        } else {
-          shared.event = event
-          shared.lines = 1
-          shared.rules = rules
-          shared.batch = batch
-        }
-        setsInBatch[sets++] = shared
-      }
+      const sets = runPerLine(events)
       for (let i = 0; i < sets; i++) {
         const set = setsInBatch[i]!
         for (const rule of set.rules.perLabelSet) rule.observe(set.event!, set.lines)
