@@ -77,13 +77,12 @@ function rulesByEvent(rules: ReadonlyArray<{ rule: LineRule; events: ReadonlySet
   }
 }
 
-/** The lines of one batch sharing one label set: the first of them, how many, the rules of their event, and the batch they were counted in. */
+/** One label set: its first line, the rules of its event, and its lines not yet counted by the rules that run once per set. */
 interface LabelSetLines {
-  /** Undefined once the batch is counted: a set kept one of each batch's lines alive into the next (bench/PERFORMANCE-LOG.md). */
-  event: LogEvent | undefined
+  /** Every line of a set carries the same level, service and event, the only fields a once-per-set rule reads (`LABEL_SET_FIELDS`). */
+  readonly event: LogEvent
+  readonly rules: EventRules
   lines: number
-  rules: EventRules
-  batch: number
 }
 
 export function createMetricsEngine(config: MetricsConfig, { now = Date.now }: MetricsEngineOptions = {}): MetricsEngine {
@@ -103,36 +102,46 @@ export function createMetricsEngine(config: MetricsConfig, { now = Date.now }: M
   }
   const rulesFor = rulesByEvent(rules)
   /**
-   * Rules that read only a line's label set run once per set a batch, not
-   * once a line: with the defaults that is `log_messages_total` on every
-   * line, and `intents_received_total` (README, "Performance"). Kept across
-   * batches by the set's number, so a batch allocates no entry per set; the
-   * transforms' cardinality guards bound the sets.
+   * Rules that read only a line's label set (with the defaults
+   * `log_messages_total` on every line, and `intents_received_total`) do not
+   * run on the lines: a line adds one to its set's count, and the rules run
+   * once a set when the registry is read (a scrape), with the lines counted
+   * since (README, "Performance"). Run once a set a batch instead, they were a
+   * pass V8 compiled on its own, with the series lookup compiled apart again:
+   * 20–25 ms of TurboFan a process and about 1 % of a catch-up's CPU
+   * (bench/PERFORMANCE-LOG.md, 2026-12-06, eleventh session). Kept by the
+   * set's number; the transforms' cardinality guards bound the sets.
    */
   const labelSets: Array<LabelSetLines | undefined> = []
-  const setsInBatch: LabelSetLines[] = []
-  let batch = 0
+  const allSets: LabelSetLines[] = []
+  context.beforeRead(() => {
+    for (const set of allSets) {
+      const lines = set.lines
+      if (lines === 0) continue
+      // Taken before the rules run: one that throws leaves no count to add twice at the next read.
+      set.lines = 0
+      for (const rule of set.rules.perLabelSet) rule.observe(set.event, lines)
+    }
+  })
   const expirePairs = () => {
     for (const pair of pairs.values()) pair.expire()
   }
   /**
-   * Runs the per-line rules over a batch and gathers its label sets into
-   * `setsInBatch`; returns how many. A function of its own, not a loop
-   * inside observe(): there V8 compiled observe() on-stack within the first
-   * batch, before the calls after the loop had type feedback, and threw that
-   * code away at the batch's end (`--trace-deopt`: "Insufficient type
-   * feedback" at the line clocks' call, in about half the catch-ups; the
-   * same rule as the pipeline's `transformAll`, bench/PERFORMANCE-LOG.md,
-   * 2026-12-06, eleventh session).
+   * Runs the per-line rules over a batch and counts its lines by label set.
+   * A function of its own, not a loop inside observe(): there V8 compiled
+   * observe() on-stack within the first batch, before the calls after the
+   * loop had type feedback, and threw that code away at the batch's end
+   * (`--trace-deopt`: "Insufficient type feedback" at the line clocks' call,
+   * in about half the catch-ups; the same rule as the pipeline's
+   * `transformAll`, bench/PERFORMANCE-LOG.md, 2026-12-06, eleventh session).
    */
-  const runPerLine = (events: readonly LogEvent[]): number => {
-    let sets = 0
+  const runPerLine = (events: readonly LogEvent[]): void => {
     for (const event of events) {
       const setNumber = labelSetNumber(event.labels)
-      let shared = setNumber === undefined ? undefined : labelSets[setNumber]
-      if (shared !== undefined && shared.batch === batch) {
-        shared.lines++
-        for (const rule of shared.rules.perLine) rule.observe(event)
+      const known = setNumber === undefined ? undefined : labelSets[setNumber]
+      if (known !== undefined) {
+        known.lines++
+        for (const rule of known.rules.perLine) rule.observe(event)
         continue
       }
       const rules = rulesFor(event.event)
@@ -142,17 +151,10 @@ export function createMetricsEngine(config: MetricsConfig, { now = Date.now }: M
         for (const rule of rules.perLabelSet) rule.observe(event, 1)
         continue
       }
-      if (shared === undefined) {
-        labelSets[setNumber] = shared = { event, lines: 1, rules, batch }
-      } else {
-        shared.event = event
-        shared.lines = 1
-        shared.rules = rules
-        shared.batch = batch
-      }
-      setsInBatch[sets++] = shared
+      const set: LabelSetLines = { event, rules, lines: 1 }
+      labelSets[setNumber] = set
+      allSets.push(set)
     }
-    return sets
   }
 
   return {
@@ -160,14 +162,7 @@ export function createMetricsEngine(config: MetricsConfig, { now = Date.now }: M
     observe(events) {
       // No rules (`defaults: false` and none configured): metrics off cost no pass over the lines (README, "Performance").
       if (events.length === 0 || rules.length === 0) return
-      // A new batch number first: a rule that threw part-way through the last batch leaves no counts to add twice.
-      batch++
-      const sets = runPerLine(events)
-      for (let i = 0; i < sets; i++) {
-        const set = setsInBatch[i]!
-        for (const rule of set.rules.perLabelSet) rule.observe(set.event!, set.lines)
-        set.event = undefined
-      }
+      runPerLine(events)
       clocks.observe(events)
       expirePairs()
     },

@@ -9,22 +9,42 @@ import { SeriesByLabels } from './series-by-labels.js'
 /** The fields a line's label set carries (agent/transforms/labels.ts). */
 export const LABEL_SET_FIELDS: ReadonlySet<string> = new Set(['level', 'service', 'event'])
 
-/** A compiled rule, run on every line it may match, or once per label set a batch (`sameForLabelSet`). */
+/** A compiled rule, run on every line it may match, or once per label set when the registry is read (`sameForLabelSet`). */
 export interface LineRule {
   /** Observes `event`, standing for `lines` lines of its label set (see `sameForLabelSet`). */
   observe(event: LogEvent, lines?: number): void
   /**
    * True when the rule reads only fields in {@link LABEL_SET_FIELDS}: every
    * line of one label set then counts alike, and the engine hands the rule
-   * one line of each set with how many lines of the batch carried it.
+   * one line of each set with how many lines carried it since the last read.
    */
   readonly sameForLabelSet?: boolean
 }
 
 export type SkipReason = 'no_key' | 'no_value'
 
+/** A Registry that runs `beforeRead` before it is read: what the engine holds back until a scrape is added then (engine.ts). */
+class ReadHookedRegistry extends Registry {
+  constructor(private readonly beforeRead: () => void) {
+    super()
+  }
+
+  override async metrics(): Promise<string> {
+    this.beforeRead()
+    return super.metrics()
+  }
+
+  override async getMetricsAsJSON(): ReturnType<Registry['getMetricsAsJSON']> {
+    this.beforeRead()
+    return super.getMetricsAsJSON()
+  }
+}
+
 export class RuleContext {
-  readonly registry = new Registry()
+  private readonly beforeReads: Array<() => void> = []
+  readonly registry: Registry = new ReadHookedRegistry(() => {
+    for (const run of this.beforeReads) run()
+  })
   private readonly overflows = new Counter({
     name: 'threadline_derived_label_overflow_total',
     help: 'Label values of log-derived metrics replaced by "other" because the label reached its distinct-value cap.',
@@ -48,6 +68,11 @@ export class RuleContext {
       onOverflow: (label, lines) => this.overflows.inc({ metric, label }, lines),
       create,
     })
+  }
+
+  /** Runs `run` whenever the registry is read, before any metric is: counts held back are added then. */
+  beforeRead(run: () => void): void {
+    this.beforeReads.push(run)
   }
 
   skip(metric: string, reason: SkipReason): void {

@@ -60,7 +60,7 @@ t.test('label values are made safe like Loki label values', async (t) => {
   t.equal(await sample(engine.registry, 'by_user_total', { user: 'x'.repeat(512) }), 1)
 })
 
-t.test('lines of one label set are counted once a batch, exactly as line by line, overflows included', async (t) => {
+t.test('lines of one label set are counted once a set when the registry is read, exactly as line by line, overflows included', async (t) => {
   const transform = createTransform(TransformsConfig.parse({}), { metrics: new AgentMetrics() })
   const services = ['ai_engine', 'auto_executor', 'risk_guard', 'gateway']
   const lines = Array.from({ length: 400 }, (_, i) => {
@@ -102,4 +102,19 @@ t.test('a label set counted in one batch is not counted again in a later batch i
   engine.observe([line('a', 3), line('b', 4), line('b', 5)])
   t.equal(await sample(engine.registry, 'log_messages_total', { service: 'a', level: 'info' }), 3)
   t.equal(await sample(engine.registry, 'log_messages_total', { service: 'b', level: 'info' }), 3)
+})
+
+t.test('a label set\'s lines reach its counters at every read, each line once', async (t) => {
+  const transform = createTransform(TransformsConfig.parse({}), { metrics: new AgentMetrics() })
+  const line = (service: string, i: number) => transform({ text: JSON.stringify({ ts: new Date(T0 + i).toISOString(), level: 'info', service, msg: 'm' }), readAtMs: T0 }, 'app')!
+  const engine = createMetricsEngine(MetricsConfig.parse({}))
+  const count = async (service: string) => sample(engine.registry, 'log_messages_total', { service, level: 'info' })
+  engine.observe([line('a', 0), line('a', 1)])
+  t.equal(await count('a'), 2, 'the first read')
+  t.equal(await count('a'), 2, 'a read with no lines since adds nothing')
+  engine.observe([line('a', 2), line('b', 3)])
+  engine.observe([line('a', 4)])
+  t.match(await engine.registry.metrics(), /log_messages_total\{service="a",level="info"\} 4/, 'the exposition a scrape reads')
+  t.equal(await count('a'), 4, 'lines from two batches between reads')
+  t.equal(await count('b'), 1)
 })
