@@ -23,7 +23,11 @@ export interface LineRule {
 
 export type SkipReason = 'no_key' | 'no_value'
 
-/** A Registry that runs `beforeRead` before it is read: what the engine holds back until a scrape is added then (engine.ts). */
+/**
+ * A Registry that runs `beforeRead` before it is read whole or by name: what
+ * the engine holds back until a scrape is added then (engine.ts). A metric
+ * taken from it by `getSingleMetric` and read alone is not covered.
+ */
 class ReadHookedRegistry extends Registry {
   constructor(private readonly beforeRead: () => void) {
     super()
@@ -37,6 +41,11 @@ class ReadHookedRegistry extends Registry {
   override async getMetricsAsJSON(): ReturnType<Registry['getMetricsAsJSON']> {
     this.beforeRead()
     return super.getMetricsAsJSON()
+  }
+
+  override async getSingleMetricAsString(name: string): Promise<string> {
+    this.beforeRead()
+    return super.getSingleMetricAsString(name)
   }
 }
 

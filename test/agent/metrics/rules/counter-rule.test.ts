@@ -116,5 +116,7 @@ t.test('a label set\'s lines reach its counters at every read, each line once', 
   engine.observe([line('a', 4)])
   t.match(await engine.registry.metrics(), /log_messages_total\{service="a",level="info"\} 4/, 'the exposition a scrape reads')
   t.equal(await count('a'), 4, 'lines from two batches between reads')
+  engine.observe([line('a', 5)])
+  t.match(await engine.registry.getSingleMetricAsString('log_messages_total'), /service="a",level="info"\} 5/, 'a read of the one metric by name')
   t.equal(await count('b'), 1)
 })
