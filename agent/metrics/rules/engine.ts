@@ -82,7 +82,11 @@ interface LabelSetLines {
   /** Every line of a set carries the same level, service and event, the only fields a once-per-set rule reads (`LABEL_SET_FIELDS`). */
   readonly event: LogEvent
   readonly rules: EventRules
+  /** Lines of batches observed whole. */
   lines: number
+  /** The batch last seen with lines of this set, and how many: they join `lines` unless that batch threw part-way. */
+  batch: number
+  linesInBatch: number
 }
 
 export function createMetricsEngine(config: MetricsConfig, { now = Date.now }: MetricsEngineOptions = {}): MetricsEngine {
@@ -108,21 +112,27 @@ export function createMetricsEngine(config: MetricsConfig, { now = Date.now }: M
    * once a set when the registry is read (a scrape), with the lines counted
    * since (README, "Performance"). Run once a set a batch instead, they were a
    * pass V8 compiled on its own, with the series lookup compiled apart again:
-   * 20–25 ms of TurboFan a process and about 1 % of a catch-up's CPU
-   * (bench/PERFORMANCE-LOG.md, 2026-12-06, eleventh session). Kept by the
-   * set's number; the transforms' cardinality guards bound the sets.
+   * TurboFan's jobs 35 ms more a catch-up, V8's helper thread 29 ms more CPU
+   * by `perf` (bench/PERFORMANCE-LOG.md, 2026-12-06, eleventh session). Kept
+   * by the set's number; the transforms' cardinality guards bound the sets.
    */
   const labelSets: Array<LabelSetLines | undefined> = []
   const allSets: LabelSetLines[] = []
+  let batch = 0
   context.beforeRead(() => {
     for (const set of allSets) {
-      const lines = set.lines
+      const lines = set.lines + set.linesInBatch
       if (lines === 0) continue
       // Taken before the rules run: one that throws leaves no count to add twice at the next read.
       set.lines = 0
+      set.linesInBatch = 0
       for (const rule of set.rules.perLabelSet) rule.observe(set.event, lines)
     }
   })
+  /** A rule threw part-way through the batch: its lines counted so far are dropped, so a batch read again is counted once. */
+  const dropBatch = () => {
+    for (const set of allSets) if (set.batch === batch) set.linesInBatch = 0
+  }
   const expirePairs = () => {
     for (const pair of pairs.values()) pair.expire()
   }
@@ -140,7 +150,12 @@ export function createMetricsEngine(config: MetricsConfig, { now = Date.now }: M
       const setNumber = labelSetNumber(event.labels)
       const known = setNumber === undefined ? undefined : labelSets[setNumber]
       if (known !== undefined) {
-        known.lines++
+        if (known.batch !== batch) {
+          known.lines += known.linesInBatch
+          known.linesInBatch = 0
+          known.batch = batch
+        }
+        known.linesInBatch++
         for (const rule of known.rules.perLine) rule.observe(event)
         continue
       }
@@ -151,7 +166,7 @@ export function createMetricsEngine(config: MetricsConfig, { now = Date.now }: M
         for (const rule of rules.perLabelSet) rule.observe(event, 1)
         continue
       }
-      const set: LabelSetLines = { event, rules, lines: 1 }
+      const set: LabelSetLines = { event, rules, lines: 0, batch, linesInBatch: 1 }
       labelSets[setNumber] = set
       allSets.push(set)
     }
@@ -162,7 +177,13 @@ export function createMetricsEngine(config: MetricsConfig, { now = Date.now }: M
     observe(events) {
       // No rules (`defaults: false` and none configured): metrics off cost no pass over the lines (README, "Performance").
       if (events.length === 0 || rules.length === 0) return
-      runPerLine(events)
+      batch++
+      try {
+        runPerLine(events)
+      } catch (error) {
+        dropBatch()
+        throw error
+      }
       clocks.observe(events)
       expirePairs()
     },

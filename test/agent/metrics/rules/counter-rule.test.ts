@@ -120,3 +120,23 @@ t.test('a label set\'s lines reach its counters at every read, each line once', 
   t.match(await engine.registry.getSingleMetricAsString('log_messages_total'), /service="a",level="info"\} 5/, 'a read of the one metric by name')
   t.equal(await count('b'), 1)
 })
+
+t.test('a batch a rule throws part-way through adds no label-set counts: read again, its lines count once', async (t) => {
+  const transform = createTransform(TransformsConfig.parse({}), { metrics: new AgentMetrics() })
+  const line = (service: string, i: number) => transform({ text: JSON.stringify({ ts: new Date(T0 + i).toISOString(), level: 'info', service, msg: 'm' }), readAtMs: T0 }, 'app')!
+  // A per-line rule that reads the parsed fields, and a line whose fields cannot be read.
+  const engine = createMetricsEngine(MetricsConfig.parse({ rules: [{ type: 'histogram', name: 'size', field: 'size', unit: 'none', buckets: [1] }] }))
+  const unreadable = Object.defineProperty({ ...line('a', 3) }, 'fields', {
+    get() {
+      throw new Error('unreadable fields')
+    },
+  })
+  const count = async (service: string) => sample(engine.registry, 'log_messages_total', { service, level: 'info' })
+  engine.observe([line('a', 0)])
+  t.throws(() => engine.observe([line('a', 1), line('b', 2), unreadable]), /unreadable fields/)
+  engine.observe([line('a', 1), line('b', 2), line('a', 3)])
+  t.equal(await count('a'), 3, 'the batch before, then the batch read again, once')
+  t.equal(await count('b'), 1, 'a set first seen in the batch that threw')
+  t.throws(() => engine.observe([line('a', 4), unreadable]), /unreadable fields/)
+  t.equal(await count('a'), 3, 'a read right after a batch that threw adds none of its lines')
+})
